@@ -1,0 +1,1 @@
+// Translation unit that compiles the precompiled header (core/pch.h) once.

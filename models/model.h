@@ -1,0 +1,84 @@
+#pragma once
+// The interface every aezoo model implements. The trainer, evaluator and exporter only
+// know this interface; concrete models live in their own file pairs under models/.
+#include <torch/torch.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/script_builder.h"
+#include "models/likelihood.h"
+
+namespace aezoo {
+
+/// A named scalar (per example, averaged over the batch).
+using NamedScalar = std::pair<std::string, torch::Tensor>;
+
+/// What a model reports for one batch.
+struct ModelOutput {
+  /// The code h = f(x) used for the reconstruction, [N, code_dim].
+  torch::Tensor code;
+  /// The decoder's raw output (logits for a Bernoulli decoder), [N, *input_shape].
+  torch::Tensor decoder_output;
+  /// Terms whose sum is the training loss, e.g. {"recon", ...}, {"contractive", ...}. Each is
+  /// a scalar: per example, averaged over the batch, already multiplied by its weight.
+  std::vector<NamedScalar> terms;
+  /// Quantities logged but not optimised (e.g. the unweighted Jacobian norm). Scalars.
+  std::vector<NamedScalar> metrics;
+
+  /// Sum of `terms` (a scalar that requires grad in training).
+  torch::Tensor loss() const;
+};
+
+/// Abstract autoencoder h = f(x), r = g(h) with a decoder likelihood p(x | h).
+class AutoencoderBase : public torch::nn::Module {
+ public:
+  explicit AutoencoderBase(std::string name) : torch::nn::Module(std::move(name)) {}
+  ~AutoencoderBase() override = default;
+
+  /// Registry name, e.g. "autoencoder".
+  virtual std::string type() const = 0;
+  /// Size of the code h.
+  virtual int64_t code_dim() const = 0;
+  /// Shape of one example, e.g. {1, 28, 28}.
+  virtual std::vector<int64_t> input_shape() const = 0;
+  virtual const Likelihood& likelihood() const = 0;
+
+  /// Deterministic code, [N, *input_shape] -> [N, code_dim] (a VAE's posterior mean).
+  virtual torch::Tensor encode(const torch::Tensor& x) = 0;
+  /// The decoder's raw output (logits for Bernoulli), [N, code_dim] -> [N, *input_shape].
+  virtual torch::Tensor decode_raw(const torch::Tensor& h) = 0;
+  /// The decoder's mean in data space.
+  torch::Tensor decode(const torch::Tensor& h) {
+    return likelihood().mean(decode_raw(h));
+  }
+  /// Deterministic reconstruction in data space: decode(encode(x)).
+  virtual torch::Tensor forward(const torch::Tensor& x) {
+    return decode(encode(x));
+  }
+
+  /// Loss terms for a batch. Training mode (is_training()) may add noise; eval mode reports
+  /// the deterministic loss plus evaluation-only metrics. Default: {"recon": -log p(x | f(x))}.
+  virtual ModelOutput compute(const torch::Tensor& x);
+
+  /// True when `compute` needs autograd even in evaluation (e.g. Jacobian penalties).
+  virtual bool needs_grad_in_eval() const {
+    return false;
+  }
+
+  /// Writes the TorchScript methods of this model: at least `encode(x)`, `decode(h)` and
+  /// `forward(x)`; plus `encode_distribution`, `sample`, `score` where the model has them.
+  virtual void export_to(ScriptBuilder& builder) = 0;
+
+  /// `aezoo::Name(key=value, ...)`.
+  void pretty_print(std::ostream& stream) const override = 0;
+};
+
+/// Shared pointer to a model: what the registry builds and the trainer consumes.
+using ModelPtr = std::shared_ptr<AutoencoderBase>;
+
+/// Adds `forward(x) = decode(encode(x))` to `builder` when the model did not define forward.
+void add_default_forward(ScriptBuilder& builder);
+
+}  // namespace aezoo
