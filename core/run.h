@@ -25,6 +25,34 @@ struct LoadedRun {
 /// missing (no config.yaml, no finished checkpoint, a corrupt checkpoint).
 LoadedRun load_run(const std::string& run_dir, const std::string& checkpoint = "best");
 
+/// How `aezoo train` treats the output folder.
+struct TrainRunOptions {
+  /// Continue from RUN_DIR/checkpoints/last.pt.
+  bool resume = false;
+  /// Allow training into a folder that already holds a run (its files are replaced).
+  bool overwrite = false;
+  /// No progress output.
+  bool quiet = false;
+};
+
+/// Trains `loaded` into its output.dir: writes config.yaml and run.json, trains (metrics,
+/// checkpoints), then reconstructions.png (image data) and model.pt. Refuses (aezoo::Error)
+/// to start a fresh run in a folder that already holds checkpoints unless `overwrite`.
+FitResult train_experiment(LoadedExperiment& loaded, const TrainRunOptions& options);
+
+/// Loads RUN_DIR/config.yaml and continues the run (`aezoo train --resume RUN_DIR`).
+FitResult resume_run(const std::string& run_dir, const TrainRunOptions& options);
+
+/// Metrics of a loaded run on `split` (train | val | test): loss, each term and metric,
+/// number of examples. The JSON object printed by `aezoo eval`.
+Json evaluate_run(LoadedRun& run, const std::string& split);
+
+/// Exports a loaded run to `path` (default RUN_DIR/model.pt).
+void export_run(LoadedRun& run, const std::string& path);
+
+/// Writes `prefix`reconstructions.png for image data: test inputs over reconstructions.
+void write_run_images(const std::string& run_dir, LoadedExperiment& loaded);
+
 /// Metadata of a run / an export: model type, input shape, code size, normalisation (with
 /// mean/std for standard), data set, aezoo and LibTorch versions.
 Json run_metadata(const LoadedExperiment& loaded);

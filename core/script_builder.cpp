@@ -20,7 +20,8 @@ ScriptBuilder::ScriptBuilder(const std::string& class_name) : module_(class_name
 
 std::string ScriptBuilder::tensor(const std::string& name, const torch::Tensor& t) {
   const std::string attr = attr_name(name);
-  module_.register_parameter(attr, t.detach().clone().contiguous(), /*is_buffer=*/false);
+  module_.register_parameter(attr, t.detach().to(torch::kCPU).clone().contiguous(),
+                            /*is_buffer=*/false);
   return "self." + attr;
 }
 
@@ -49,7 +50,14 @@ torch::jit::Module ScriptBuilder::build() {
   std::ostringstream src;
   for (const auto& m : methods_)
     src << m << "\n";
-  module_.define(src.str());
+  try {
+    module_.define(src.str());
+  } catch (const c10::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    TORCH_CHECK(false, "TorchScript rejected the generated source: ", e.what(), "\nsource:\n",
+                src.str());
+  }
   module_.eval();
   return module_;
 }

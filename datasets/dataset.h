@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace aezoo {
@@ -19,7 +20,11 @@ enum class Normalization {
   /// Subtract the per-feature mean and divide by the per-feature std of the TRAINING split.
   standard,
 };
+/// Parses "none", "unit" or "standard". Throws std::invalid_argument listing the valid names
+/// for anything else (the empty string, "the data set's default", is resolved by
+/// load_dataset, not here).
 Normalization normalization_from_string(const std::string& s);  // throws std::invalid_argument
+/// The name of `n` as accepted by normalization_from_string.
 std::string to_string(Normalization n);
 
 /// What to load. Filled from the `data:` section of an experiment by the config layer.
@@ -53,12 +58,42 @@ struct DataOptions {
   int64_t dim = 2;
   /// synthetic: number of mixture components for gaussian_mixture. Default: 4.
   int64_t components = 4;
+  /// synthetic: standard deviation of every gaussian_mixture component (isotropic, data
+  /// units). Default: 0.3.
+  double mixture_std = 0.3;
   /// Seed of the synthetic generator and of the train/validation split. Default: 0.
   uint64_t seed = 0;
 };
 
+/// Ground truth of a synthetic manifold (circle, spiral, swiss_roll, line, sphere) for the
+/// examples of one split, row i belonging to example i. All undefined for other data sets.
+/// The parameterisations are documented in datasets/synthetic.h.
+struct ManifoldTruth {
+  /// Intrinsic coordinates [N, k] of the noise-free point behind each example, float32.
+  torch::Tensor coords;
+  /// The noise-free points [N, D], float32, normalised like the inputs.
+  torch::Tensor clean;
+  /// Orthonormal bases [N, D, k] of the tangent space at each noise-free point, float32, in
+  /// the normalised input space (with `standard` normalisation: the span of the scaled
+  /// tangents, re-orthonormalised).
+  torch::Tensor tangents;
+  /// True when the data set has this ground truth.
+  bool defined() const {
+    return coords.defined();
+  }
+};
+
 /// The loaded, split and normalised data.
+///
+/// Splits: `test` is the file's test set for IDX data (fashion_mnist, mnist, idx), the test
+/// table or a seeded 20% of the training table for csv, and the last 20% of the generated
+/// points for synthetic data (generated i.i.d., so this is a random split; the first 80% are
+/// train + validation). DataOptions::limit keeps the first `limit` examples of train+val and
+/// of test; then DataOptions::val_fraction of train+val (rounded to the nearest integer) is
+/// held out as `val` by a permutation seeded with DataOptions::seed. Train and val keep the
+/// file order of their examples.
 struct Dataset {
+  /// The data set's name (DataOptions::dataset).
   std::string name;
   /// Shape of one example, e.g. {1, 28, 28} or {2}.
   std::vector<int64_t> input_shape;
@@ -75,23 +110,50 @@ struct Dataset {
   std::string source;
   /// Number of classes when labels exist (max label + 1), else 0.
   int64_t num_classes = 0;
+  /// Synthetic manifolds only: ground truth per split (see ManifoldTruth).
+  ManifoldTruth train_manifold, val_manifold, test_manifold;
 
-  /// Maps normalised values back to data units (for images: to [0, 1]).
+  /// Maps normalised values back to data units (for images: to [0, 1]): x * std + mean for
+  /// `standard` (on x's device and dtype; x is [*, *input_shape] or [*input_shape]), x
+  /// itself for `unit` and `none`.
   torch::Tensor denormalize(const torch::Tensor& x) const;
 };
 
 /// Loads, splits and normalises per `options`. Throws aezoo::DataError naming the file and
-/// the problem, or std::invalid_argument for an unknown data set / bad option value.
+/// the problem, or std::invalid_argument for an unknown data set / bad option value (the
+/// message names the option as `data.key`, e.g. "data.root is required for mnist").
+///
+/// - fashion_mnist, mnist, idx: IDX files under `root` (fashion_mnist's default root is
+///   /usr/share/datasets/fashion-mnist; mnist and idx need one, idx may instead name the
+///   files by path). A file name is tried as configured, then with ".gz" added or removed.
+///   Images [N, H, W] become float32 [N, 1, H, W] (is_image), [N, C, H, W] stays as is
+///   (is_image), [N, D] stays [N, D] (not an image); labels (integer, >= 0) become int64.
+/// - csv: see read_csv in datasets/csv.h.
+/// - gaussian_mixture, circle, spiral, swiss_roll, line, sphere: `num_points` generated
+///   points, see datasets/synthetic.h.
+///
+/// Normalisation (DataOptions::normalize, empty for the default): `unit` divides uint8 values
+/// by 255 (the default when the source holds uint8 values, i.e. IDX ubyte files; an error
+/// for other data); `standard` subtracts the per-feature mean and divides by the per-feature
+/// std (population std) of the training split, applied to every split, with features whose
+/// std is below 1e-6 times their |mean| (constant features) only centred (std stored as 1);
+/// uint8 data are first divided by 255, so mean/std are in [0, 1] units; `none` (the default
+/// for float data: csv and synthetic sets) leaves values as read.
 Dataset load_dataset(const DataOptions& options);
 
 /// Names accepted in DataOptions::dataset, for `aezoo list` and error messages.
 std::vector<std::string> dataset_names();
 
 /// Iterates over minibatches of `x` (and `y` if defined) in the order of `perm` (or in order
-/// when `perm` is undefined). Each batch is one index_select on the in-memory tensor.
+/// when `perm` is undefined). Each batch is one index_select on the in-memory tensor (a
+/// narrow, without copying, when `perm` is undefined).
 class BatchIterator {
  public:
+  /// `x` [N, ...]; `y` [N] or undefined; `batch_size` >= 1; `perm` undefined or a 1-D integer
+  /// tensor of indices into [0, N) (typically torch::randperm(N); it may also be a subset),
+  /// moved to x's device. Throws c10::Error on a mismatch.
   BatchIterator(torch::Tensor x, torch::Tensor y, int64_t batch_size, torch::Tensor perm = {});
+  /// ceil(number of examples / batch_size); the last batch may be smaller.
   int64_t num_batches() const;
   /// Batch i (0-based): inputs and labels (labels undefined when y is undefined).
   std::pair<torch::Tensor, torch::Tensor> batch(int64_t i) const;

@@ -33,7 +33,7 @@ void AutoencoderImpl::pretty_print(std::ostream& s) const {
   s << "aezoo::" << (options.type() == "autoencoder" ? "Autoencoder" : options.type()) << "("
     << network->describe() << ", likelihood=" << to_string(likelihood_.options().kind());
   if (likelihood_.options().kind() != LikelihoodKind::bernoulli) {
-    s << ", scale=" << likelihood_.options().scale();
+    s << ", likelihood_scale=" << likelihood_.options().scale();
   }
   s << ")";
 }

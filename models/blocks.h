@@ -157,7 +157,7 @@ class ConvDecoderImpl : public torch::nn::Module {
  private:
   torch::nn::Linear fc_{nullptr};
   std::vector<torch::nn::ConvTranspose2d> deconvs_;
-  std::vector<int64_t> output_padding_;
+  std::vector<std::vector<int64_t>> output_padding_;  // {h, w} per layer
   std::vector<int64_t> feature_shape_;
   int64_t stride_ = 2, padding_ = 1, kernel_size_ = 4;
   Activation activation_;

@@ -11,41 +11,9 @@
 #include "core/json.h"
 #include "datasets/dataset.h"
 #include "models/model.h"
+#include "trainers/optim.h"
 
 namespace aezoo {
-
-struct OptimizerOptions {
-  /// adam | adamw | sgd | rmsprop. Default: adam.
-  std::string type = "adam";
-  /// Learning rate. Default: 1e-3.
-  double lr = 1e-3;
-  /// L2 penalty (adam, sgd, rmsprop) or decoupled decay (adamw). Default: 0 (adamw: 1e-2).
-  double weight_decay = 0.0;
-  /// sgd and rmsprop momentum. Default: 0.
-  double momentum = 0.0;
-  /// sgd: Nesterov momentum. Default: false.
-  bool nesterov = false;
-  /// adam/adamw betas. Default: 0.9, 0.999.
-  double beta1 = 0.9, beta2 = 0.999;
-  /// adam/adamw/rmsprop epsilon. Default: 1e-8.
-  double eps = 1e-8;
-  /// rmsprop smoothing constant. Default: 0.99.
-  double alpha = 0.99;
-};
-
-struct SchedulerOptions {
-  /// none | step | cosine | plateau. Default: none.
-  std::string type = "none";
-  /// step: multiply the lr by gamma every step_size epochs. Defaults: 10, 0.1.
-  int64_t step_size = 10;
-  double gamma = 0.1;
-  /// cosine: anneal from lr to min_lr over the run's epochs. Default: 0.
-  double min_lr = 0.0;
-  /// plateau: multiply by factor after `patience` epochs without improvement of the
-  /// validation loss. Defaults: 0.5, 3.
-  double factor = 0.5;
-  int64_t patience = 3;
-};
 
 struct TrainerOptions {
   /// Passes over the training split. Default: 10.
@@ -70,6 +38,10 @@ struct TrainerOptions {
   uint64_t seed = 1;
   /// Device to train on. Set from the experiment's `device`.
   torch::Device device = torch::kCPU;
+  /// Check the loss for NaN/Inf every N steps; 0 = every step on CPU (free there) and every
+  /// 25 steps on other devices (a check reads the device; the first bad step is still the
+  /// one reported, and no checkpoint is written before a check). Default: 0.
+  int64_t finite_check_every = 0;
 };
 
 /// Per-epoch record: written as one line of metrics.jsonl.
@@ -77,7 +49,16 @@ struct EpochRecord {
   int64_t epoch = 0;                    // 1-based
   std::map<std::string, double> train;  // "loss" and each term/metric, averaged over examples
   std::map<std::string, double> val;    // same on the validation (or test) split
+  /// Learning rate used during the epoch; seconds of training (not evaluation) and training
+  /// examples per second.
   double lr = 0, seconds = 0, samples_per_second = 0;
+  /// Name of the split `val` was measured on: "val", or "test" when the data set has no
+  /// validation split (empty `val` when it has neither). Default: "val".
+  std::string val_split = "val";
+  /// Seconds spent evaluating after the epoch. Default: 0.
+  double eval_seconds = 0;
+  /// {"epoch", "train_loss", "<val_split>_loss", "train_<term>"..., "<val_split>_<term>"...,
+  /// "lr", "seconds", "samples_per_second", "eval_seconds"}.
   Json to_json() const;
 };
 
@@ -121,6 +102,15 @@ class Trainer {
   const TrainerOptions& options() const {
     return options_;
   }
+  const std::string& run_dir() const {
+    return run_dir_;
+  }
+  /// run_dir/checkpoints/last.pt.
+  std::string last_checkpoint_path() const;
+  /// run_dir/checkpoints/best.pt.
+  std::string best_checkpoint_path() const;
+  /// run_dir/metrics.jsonl.
+  std::string metrics_path() const;
 
  private:
   TrainerOptions options_;
@@ -128,8 +118,10 @@ class Trainer {
 };
 
 /// Set by the SIGINT handler installed by install_interrupt_handler(); the trainer checks it
-/// after every step.
+/// after every step, and clears it when it stops because of it.
 std::atomic<bool>& interrupt_flag();
+/// Installs a SIGINT handler that sets interrupt_flag(). It is one-shot: a second Ctrl-C
+/// gets the default action (terminate) in case the first cannot be honoured.
 void install_interrupt_handler();
 
 /// Loads model weights (only) from a checkpoint file written by the trainer (last.pt or
