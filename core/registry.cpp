@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/model_config.h"
+#include "core/registry_regularized.h"
 #include "models/autoencoder.h"
 
 namespace aezoo {
@@ -48,6 +49,7 @@ std::vector<ModelEntry> register_builtin_models() {
                build_linear_autoencoder});
   r.push_back({"conv_autoencoder", "convolutional autoencoder for images",
                build_conv_autoencoder});
+  register_regularized_models(r);
   return r;
 }
 

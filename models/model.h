@@ -62,6 +62,13 @@ class AutoencoderBase : public torch::nn::Module {
   /// the deterministic loss plus evaluation-only metrics. Default: {"recon": -log p(x | f(x))}.
   virtual ModelOutput compute(const torch::Tensor& x);
 
+  /// Evaluation-only metrics computed by `aezoo eval` over a split (not every epoch), e.g. an
+  /// importance-weighted log-likelihood or the error on corrupted inputs. Each is a scalar
+  /// averaged over the batch; the caller averages over batches weighted by size. Default: none.
+  virtual std::vector<NamedScalar> evaluation_metrics(const torch::Tensor& x) {
+    return {};
+  }
+
   /// True when `compute` needs autograd even in evaluation (e.g. Jacobian penalties).
   virtual bool needs_grad_in_eval() const {
     return false;
