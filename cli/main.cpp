@@ -160,8 +160,12 @@ int cmd_eval(const Args& a) {
   if (checkpoint != "best" && checkpoint != "last") {
     throw UsageError("--checkpoint: expected best or last, got '" + checkpoint + "'");
   }
+  const std::string split = option_or(a, "--split", "test");
+  if (split != "test" && split != "val" && split != "train") {
+    throw UsageError("--split: expected one of train, val, test, got '" + split + "'");
+  }
   auto run = aezoo::load_run(a.positional[0], checkpoint);
-  auto metrics = aezoo::evaluate_run(run, option_or(a, "--split", "test"));
+  auto metrics = aezoo::evaluate_run(run, split);
   metrics["checkpoint"] = checkpoint;
   std::cout << metrics.dump() << std::endl;
   return 0;

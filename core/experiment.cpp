@@ -173,7 +173,13 @@ LoadedExperiment load(ConfigNode root, const std::vector<std::string>& overrides
   } catch (const Error&) {
     throw;  // DataError (and any other aezoo error) already names its file
   } catch (const std::invalid_argument& e) {
-    data_node.fail(data_key_in(e.what()), e.what());
+    const std::string key = data_key_in(e.what());
+    std::string what = e.what();
+    const std::string prefix = "data." + key + ": ";  // already said by fail()
+    if (what.compare(0, prefix.size(), prefix) == 0) {
+      what = what.substr(prefix.size());
+    }
+    data_node.fail(key, what);
   }
 
   // Seeded before the model is built, so that its initialisation is reproducible.

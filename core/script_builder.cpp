@@ -16,7 +16,11 @@ std::string attr_name(const std::string& name) {
 }
 }  // namespace
 
-ScriptBuilder::ScriptBuilder(const std::string& class_name) : module_(class_name) {}
+ScriptBuilder::ScriptBuilder(const std::string& class_name) : module_(class_name) {
+  // Modules made from scratch have no `training` attribute, so eval() would be a no-op and
+  // loaders would see is_training() == true.
+  module_.register_attribute("training", c10::BoolType::get(), false);
+}
 
 std::string ScriptBuilder::tensor(const std::string& name, const torch::Tensor& t) {
   const std::string attr = attr_name(name);

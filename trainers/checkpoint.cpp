@@ -260,13 +260,15 @@ TrainingState read_state(InputArchive& a) {
   s.global_step = v.toInt();
   a.read("batch_size", v);
   s.batch_size = v.toInt();
-  torch::Tensor t;
-  if (a.try_read("permutation", t))
-    s.permutation = t.to(torch::kCPU);
+  // try_read into a defined tensor would overwrite it in place: read each into a fresh one.
+  auto read_tensor = [&](const std::string& key) {
+    torch::Tensor t;
+    return a.try_read(key, t) ? t.to(torch::kCPU) : torch::Tensor();
+  };
+  s.permutation = read_tensor("permutation");
   a.read("sum_names", v);
   s.sum_names = split_lines(v.toStringRef());
-  if (a.try_read("sums", t))
-    s.sums = t.to(torch::kCPU);
+  s.sums = read_tensor("sums");
   a.read("examples_seen", v);
   s.examples_seen = v.toInt();
   a.read("seconds_so_far", v);
@@ -283,12 +285,9 @@ TrainingState read_state(InputArchive& a) {
   s.finished = v.toBool();
   a.read("early_stopped", v);
   s.early_stopped = v.toBool();
-  if (a.try_read("shuffle_rng_state", t))
-    s.shuffle_rng_state = t.to(torch::kCPU);
-  if (a.try_read("cpu_rng_state", t))
-    s.cpu_rng_state = t.to(torch::kCPU);
-  if (a.try_read("cuda_rng_state", t))
-    s.cuda_rng_state = t.to(torch::kCPU);
+  s.shuffle_rng_state = read_tensor("shuffle_rng_state");
+  s.cpu_rng_state = read_tensor("cpu_rng_state");
+  s.cuda_rng_state = read_tensor("cuda_rng_state");
   InputArchive history;
   a.read("history", history);
   history.read("size", v);

@@ -762,6 +762,7 @@ TEST(LoadExperiment, DataOptionsTheLoaderRejectsBecomeConfigErrors) {
       "model: {type: autoencoder, latent_dim: 2}\n"
       "output: {dir: o}\n");
   EXPECT_EQ(unit.rfind("exp.yaml:4: key 'data.normalize': ", 0), 0u) << unit;
+  EXPECT_EQ(unit.find("data.normalize: data.normalize"), std::string::npos) << unit;
 
   const std::string split = load_error(
       "name: t\n"

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/config.h"
+#include "core/error.h"
 #include "core/export.h"
 #include "core/json.h"
 #include "core/registry.h"

@@ -144,8 +144,8 @@ TEST(CheckpointTest, RoundTripRestoresWeightsOptimizerStateAndLrExactly) {
     EXPECT_EQ(sched_b.epochs_done(), 2);
     expect_same_state(state_a, state_b);
     if (type == "adam") {
-      const auto& p = a->parameters()[0];
-      const auto& q = b->parameters()[0];
+      const torch::Tensor p = a->parameters()[0];
+      const torch::Tensor q = b->parameters()[0];
       auto& sa = static_cast<torch::optim::AdamParamState&>(
           *opt_a->state().at(c10::guts::to_string(p.unsafeGetTensorImpl())));
       auto& sb = static_cast<torch::optim::AdamParamState&>(
@@ -221,9 +221,8 @@ TEST(CheckpointTest, CorruptFileGivesErrorNamingIt) {
   TrainingState state;
   const std::string path = dir.file("last.pt");
   test::write_file(path, "this is not a zip archive, just text\n");
-  expect_error([&] { load_checkpoint(path, *model, *opt, sched, state); },
-               path,
-               "corrupt checkpoint");
+  expect_error(
+      [&] { load_checkpoint(path, *model, *opt, sched, state); }, path, "corrupt checkpoint");
   expect_error([&] { load_model_weights(*model, path); }, path, "corrupt checkpoint");
 
   // A valid zip/TorchScript archive that is not an aezoo checkpoint.
@@ -252,9 +251,8 @@ TEST(CheckpointTest, TruncatedFileGivesErrorNamingIt) {
     SCOPED_TRACE(fraction);
     test::write_file(path, bytes.substr(0, static_cast<size_t>(bytes.size() * fraction)));
     TrainingState state;
-    expect_error([&] { load_checkpoint(path, *model, *opt, sched, state); },
-                 path,
-                 "corrupt checkpoint");
+    expect_error(
+        [&] { load_checkpoint(path, *model, *opt, sched, state); }, path, "corrupt checkpoint");
   }
 }
 

@@ -542,5 +542,58 @@ TEST(TrainerTest, FitAppliesTheThreadCount) {
   EXPECT_EQ(torch::get_num_threads(), 1);
 }
 
+// The device paths: data and model on the GPU, CUDA generator state in the checkpoint, the
+// deferred finiteness check (every 25 steps by default off the CPU).
+TEST(TrainerTest, TrainsResumesAndGuardsOnCuda_CUDA) {
+  const torch::Device cuda(torch::kCUDA, 0);
+  const Dataset data = make_data();
+  TrainerOptions o = small_options(2);
+  o.device = cuda;
+
+  test::TempDir full_dir;
+  auto full = make_noisy(1);
+  Trainer full_trainer(o, full_dir.path().string());
+  full_trainer.quiet = true;
+  full_trainer.fit(*full, data);
+  EXPECT_TRUE(full->parameters()[0].is_cuda());
+
+  test::TempDir dir;
+  auto first = make_noisy(1);
+  Trainer t1(o, dir.path().string());
+  t1.quiet = true;
+  t1.on_step = [](int64_t epoch, int64_t step, int64_t) { return epoch == 2 && step == 3; };
+  EXPECT_TRUE(t1.fit(*first, data).interrupted);
+  auto second = make_noisy(99);
+  Trainer t2(o, dir.path().string());
+  t2.quiet = true;
+  EXPECT_EQ(t2.fit(*second, data, true).epochs_completed, 2);
+  const auto want = full->parameters();
+  const auto got = second->parameters();
+  ASSERT_EQ(want.size(), got.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    const double diff = (want[i] - got[i]).abs().max().item<double>();
+    EXPECT_LE(diff, 1e-6) << "parameter " << i;
+  }
+
+  Dataset bad = make_data();
+  bad.train_x = bad.train_x.to(cuda);  // fit uses this tensor as is
+  test::TempDir nan_dir;
+  auto model = make_model(1);
+  Trainer t3(o, nan_dir.path().string());
+  t3.quiet = true;
+  torch::Tensor train_x = bad.train_x;
+  t3.on_epoch = [&](const EpochRecord& r) {
+    if (r.epoch == 1)
+      train_x.fill_(std::numeric_limits<float>::quiet_NaN());
+  };
+  try {
+    t3.fit(*model, bad);
+    FAIL() << "expected DivergenceError";
+  } catch (const DivergenceError& e) {
+    EXPECT_NE(std::string(e.what()).find("(nan) at epoch 2, step 1;"), std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace aezoo
