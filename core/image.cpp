@@ -12,9 +12,13 @@
 
 namespace aezoo {
 
-torch::Tensor make_grid(const torch::Tensor& images, int64_t cols) {
+torch::Tensor make_grid(const torch::Tensor& images, int64_t cols, int64_t scale) {
   TORCH_CHECK(images.dim() == 4, "make_grid expects [N, C, H, W], got ", images.sizes());
   TORCH_CHECK(cols > 0, "cols must be positive");
+  TORCH_CHECK(scale >= 1, "scale must be >= 1");
+  if (scale > 1) {
+    return make_grid(images.repeat_interleave(scale, 2).repeat_interleave(scale, 3), cols, 1);
+  }
   const int64_t n = images.size(0), c = images.size(1), h = images.size(2), w = images.size(3);
   TORCH_CHECK(c == 1 || c == 3, "make_grid expects 1 or 3 channels, got ", c);
   const int64_t gap = 2;
@@ -64,7 +68,7 @@ void write_reconstruction_grid(const std::string& path,
     rows.push_back(inputs.narrow(0, start, cols));
     rows.push_back(reconstructions.narrow(0, start, cols));
   }
-  write_png(path, make_grid(torch::cat(rows), cols));
+  write_png(path, make_grid(torch::cat(rows), cols, 2));
 }
 
 }  // namespace aezoo

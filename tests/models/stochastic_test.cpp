@@ -199,5 +199,5 @@ TEST(Stochastic, LearnedVarianceConvergesToTheResidualVariance) {
   auto learned_var = m->decoder_scale().square();
   EXPECT_TRUE(torch::allclose(learned_var, residual_var, 0.05, 0)) << learned_var << residual_var;
   // Far from the initial scale 1: the scales did move.
-  EXPECT_LT(learned_var.max().item<double>(), 0.5);
+  EXPECT_GT((learned_var - 1).abs().min().item<double>(), 0.3) << learned_var;
 }

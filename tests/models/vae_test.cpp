@@ -139,7 +139,9 @@ TEST(VAE, OverfitsOneSmallBatch) {
     out.loss().backward();
     opt.step();
   }
-  EXPECT_LT(last, 0.1 * first) << first << " -> " << last;
+  // From ~20 log 2 nats (a coin per bit) to a few tenths of a nat per bit at most; the KL term
+  // keeps the code noisy, so not to zero.
+  EXPECT_LT(last, 0.2 * first) << first << " -> " << last;
 }
 
 TEST(VAE, ForwardAndEncodeAreDeterministic) {
@@ -262,7 +264,8 @@ TEST(VAE, IwaeWithOneSampleIsTheElboEstimate) {
 // Burda et al. 2016, Theorem 1: L_1 <= L_K <= L_M for K <= M, and L_1 = ELBO in expectation,
 // so iwae_nll decreases with K and stays below -ELBO.
 TEST(VAE, IwaeBoundTightensAsKGrows) {
-  torch::manual_seed(7);
+ for (int seed : {7, 17, 27, 37}) {
+  torch::manual_seed(seed);
   auto m = make(PriorKind::normal, {12}, 2);
   auto train = toy_binary(256, 12, 2);
   torch::optim::Adam opt(m->parameters(), torch::optim::AdamOptions(1e-2));
@@ -286,12 +289,14 @@ TEST(VAE, IwaeBoundTightensAsKGrows) {
   const double k1 = m->iwae_nll(x, 1).mean().item<double>();
   const double k10 = m->iwae_nll(x, 10).mean().item<double>();
   const double k100 = m->iwae_nll(x, 100).mean().item<double>();
+  std::cerr << "IWAE " << neg_elbo << " " << k1 << " " << k10 << " " << k100 << "\n";
   EXPECT_NEAR(k1, neg_elbo, 0.05 * neg_elbo);
   EXPECT_LT(k10, k1 - 0.05) << k1 << " " << k10;
   EXPECT_LT(k100, k10 - 0.01) << k10 << " " << k100;
   EXPECT_LT(k100, neg_elbo);
   // evaluation_metrics uses iwae_samples.
   EXPECT_EQ(m->evaluation_metrics(x)[0].first, "iwae_nll");
+ }
 }
 
 TEST(VAE, SamplingIsSeededAndLeavesTheGlobalGeneratorAlone) {

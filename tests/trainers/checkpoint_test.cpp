@@ -1,4 +1,5 @@
 // Tests of trainers/checkpoint.cpp: exact round trips, errors on bad files, atomic writes.
+#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -143,17 +144,10 @@ TEST(CheckpointTest, RoundTripRestoresWeightsOptimizerStateAndLrExactly) {
     EXPECT_EQ(sched_b.bad_epochs(), 1);
     EXPECT_EQ(sched_b.epochs_done(), 2);
     expect_same_state(state_a, state_b);
-    if (type == "adam") {
-      const torch::Tensor p = a->parameters()[0];
-      const torch::Tensor q = b->parameters()[0];
-      auto& sa = static_cast<torch::optim::AdamParamState&>(
-          *opt_a->state().at(c10::guts::to_string(p.unsafeGetTensorImpl())));
-      auto& sb = static_cast<torch::optim::AdamParamState&>(
-          *opt_b->state().at(c10::guts::to_string(q.unsafeGetTensorImpl())));
-      EXPECT_EQ(sa.step(), sb.step());
-      EXPECT_TRUE(torch::equal(sa.exp_avg(), sb.exp_avg()));
-      EXPECT_TRUE(torch::equal(sa.exp_avg_sq(), sb.exp_avg_sq()));
-    }
+    // One state entry per parameter that has taken a step (the key type differs between
+    // LibTorch 1.13 and 2.x, so compare entries through their effect below).
+    EXPECT_EQ(opt_b->state().size(), opt_a->state().size());
+    EXPECT_EQ(opt_b->state().size(), a->parameters().size());
     // The restored optimizer state (moments, momentum buffers, step counts) makes the next
     // steps identical.
     train_steps(a, *opt_a, x, 3);

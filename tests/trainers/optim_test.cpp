@@ -1,4 +1,5 @@
 // Tests of trainers/optim.cpp: the optimizer factory and the learning-rate schedules.
+#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 

@@ -12,8 +12,8 @@ namespace {
 
 // A linear autoencoder whose encoder is the identity: the probe sees the raw inputs.
 Autoencoder identity_encoder(int64_t D) {
-  auto m = Autoencoder(AutoencoderOptions(
-      NetworkOptions({D}, D).hidden({}).activation(Activation::identity)));
+  auto m = Autoencoder(
+      AutoencoderOptions(NetworkOptions({D}, D).hidden({}).activation(Activation::identity)));
   torch::NoGradGuard ng;
   auto p = m->network->named_parameters();
   p["encoder.weight0"].copy_(torch::eye(D));

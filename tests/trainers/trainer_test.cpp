@@ -1,5 +1,6 @@
 // Tests of trainers/trainer.cpp: the training loop, exact resume, divergence guard, early
 // stopping, best-model tracking, metrics.jsonl, interrupts, clipping.
+#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
