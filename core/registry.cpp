@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/model_config.h"
 #include "core/registry_regularized.h"
+#include "core/registry_score.h"
 #include "models/autoencoder.h"
 
 namespace aezoo {
@@ -50,6 +51,7 @@ std::vector<ModelEntry> register_builtin_models() {
   r.push_back({"conv_autoencoder", "convolutional autoencoder for images",
                build_conv_autoencoder});
   register_regularized_models(r);
+  register_score_models(r);
   return r;
 }
 
