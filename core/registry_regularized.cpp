@@ -16,11 +16,13 @@ namespace {
 
 // `architecture` (mlp | conv, default mlp), then the network keys of that architecture.
 NetworkOptions read_network(ConfigNode& node, const std::vector<int64_t>& input_shape) {
-  const auto arch = architecture_from_string(node.get_choice("architecture", {"mlp", "conv"}, "mlp"));
+  const auto arch =
+      architecture_from_string(node.get_choice("architecture", {"mlp", "conv"}, "mlp"));
   if (arch == Architecture::conv && input_shape.size() != 3) {
-    node.fail("architecture", "conv needs image data of shape [C, H, W], but the data set gives "
-                              "examples of " + std::to_string(input_shape.size()) +
-                                  " dimension(s)");
+    node.fail("architecture",
+              "conv needs image data of shape [C, H, W], but the data set gives "
+              "examples of " +
+                  std::to_string(input_shape.size()) + " dimension(s)");
   }
   return read_network_options(node, input_shape, arch);
 }
@@ -35,9 +37,10 @@ ModelPtr build_sparse(ConfigNode& node, const std::vector<int64_t>& input_shape)
   if (o.penalty() == SparsityPenalty::kl) {
     o.target_rate(node.get_number("target_rate", 0.05, Bound{0, true}, Bound{1, true}));
     if (net.code_activation() != Activation::sigmoid) {
-      node.fail("code_activation", "penalty kl reads the codes as firing rates in (0, 1) and "
-                                    "needs code_activation: sigmoid, got " +
-                                        to_string(net.code_activation()));
+      node.fail("code_activation",
+                "penalty kl reads the codes as firing rates in (0, 1) and "
+                "needs code_activation: sigmoid, got " +
+                    to_string(net.code_activation()));
     }
   }
   return std::make_shared<SparseImpl>(o);
@@ -54,8 +57,9 @@ ModelPtr build_denoising(ConfigNode& node, const std::vector<int64_t>& input_sha
   c.masking_p(node.get_number("masking_p", 0.0, Bound{0}, Bound{1, true}));
   c.salt_pepper_p(node.get_double("salt_pepper_p", 0.0, 0.0, 1.0));
   if (!any_corruption(c)) {
-    node.fail_here("a denoising autoencoder needs a corruption: set gaussian_sigma, masking_p "
-                   "or salt_pepper_p above 0");
+    node.fail_here(
+        "a denoising autoencoder needs a corruption: set gaussian_sigma, masking_p "
+        "or salt_pepper_p above 0");
   }
   return std::make_shared<DenoisingImpl>(DenoisingOptions(net).likelihood(lik).corruption(c));
 }
@@ -82,9 +86,10 @@ ModelPtr build_contractive_model(ConfigNode& node,
       node.get_choice("estimator", {"closed_form", "exact", "random"}, "exact")));
   if (o.estimator() == JacobianEstimator::closed_form &&
       (net.architecture() != Architecture::mlp || !net.hidden().empty())) {
-    node.fail("estimator", "closed_form is the Jacobian of ONE affine+elementwise layer "
-                           "h = s(W x + b): it needs architecture mlp with hidden: []; use "
-                           "exact or random for deeper encoders");
+    node.fail("estimator",
+              "closed_form is the Jacobian of ONE affine+elementwise layer "
+              "h = s(W x + b): it needs architecture mlp with hidden: []; use "
+              "exact or random for deeper encoders");
   }
   if (o.estimator() == JacobianEstimator::random)
     o.probes(node.get_int("probes", 1, 1));
@@ -124,11 +129,13 @@ ModelPtr build_stochastic(ConfigNode& node, const std::vector<int64_t>& input_sh
 // The VAE's network keys: those of read_network_options without code_activation and
 // tied_weights (its encoder has two heads, mean and log-variance).
 ModelPtr build_vae(ConfigNode& node, const std::vector<int64_t>& input_shape) {
-  const auto arch = architecture_from_string(node.get_choice("architecture", {"mlp", "conv"}, "mlp"));
+  const auto arch =
+      architecture_from_string(node.get_choice("architecture", {"mlp", "conv"}, "mlp"));
   if (arch == Architecture::conv && input_shape.size() != 3) {
-    node.fail("architecture", "conv needs image data of shape [C, H, W], but the data set gives "
-                              "examples of " + std::to_string(input_shape.size()) +
-                                  " dimension(s)");
+    node.fail("architecture",
+              "conv needs image data of shape [C, H, W], but the data set gives "
+              "examples of " +
+                  std::to_string(input_shape.size()) + " dimension(s)");
   }
   NetworkOptions net(input_shape, node.get_int("latent_dim", {}, 1));
   net.architecture(arch);
@@ -152,20 +159,24 @@ ModelPtr build_vae(ConfigNode& node, const std::vector<int64_t>& input_shape) {
 }  // namespace
 
 void register_regularized_models(std::vector<ModelEntry>& r) {
-  r.push_back({"sparse", "sparse autoencoder: L1 (Laplace prior) or KL sparsity on the code",
+  r.push_back({"sparse",
+               "sparse autoencoder: L1 (Laplace prior) or KL sparsity on the code",
                build_sparse});
-  r.push_back({"denoising", "denoising autoencoder: Gaussian, masking, salt-and-pepper noise",
+  r.push_back({"denoising",
+               "denoising autoencoder: Gaussian, masking, salt-and-pepper noise",
                build_denoising});
   r.push_back({"dropout", "autoencoder with dropout on the code in training", build_dropout});
-  r.push_back({"contractive", "contractive autoencoder: lambda ||df/dx||_F^2 (eq. 14.18)",
+  r.push_back({"contractive",
+               "contractive autoencoder: lambda ||df/dx||_F^2 (eq. 14.18)",
                build_contractive});
   r.push_back({"higher_order_contractive",
                "contractive autoencoder + E||J(x) - J(x + eps)||_F^2 (Rifai et al. 2011b)",
                build_higher_order_contractive});
-  r.push_back({"stochastic", "stochastic encoder (code noise) and decoder, learned scales",
+  r.push_back({"stochastic",
+               "stochastic encoder (code noise) and decoder, learned scales",
                build_stochastic});
-  r.push_back({"vae", "variational autoencoder: normal or Laplace prior, beta, IWAE bound",
-               build_vae});
+  r.push_back(
+      {"vae", "variational autoencoder: normal or Laplace prior, beta, IWAE bound", build_vae});
 }
 
 }  // namespace aezoo

@@ -37,16 +37,15 @@ ContractiveImpl::ContractiveImpl(ContractiveOptions options_)
   TORCH_CHECK(options.probes() >= 1, "probes must be >= 1, got ", options.probes());
   TORCH_CHECK(options.ho_weight() >= 0, "ho_weight must be >= 0, got ", options.ho_weight());
   TORCH_CHECK(options.ho_sigma() > 0, "ho_sigma must be positive, got ", options.ho_sigma());
-  TORCH_CHECK(
-      options.ho_samples() >= 1, "ho_samples must be >= 1, got ", options.ho_samples());
+  TORCH_CHECK(options.ho_samples() >= 1, "ho_samples must be >= 1, got ", options.ho_samples());
   TORCH_CHECK(options.network().encoder_heads() == 1,
               "a contractive autoencoder has one encoder head, got encoder_heads ",
               options.network().encoder_heads());
   if (options.estimator() == JacobianEstimator::closed_form) {
-    TORCH_CHECK(options.network().architecture() == Architecture::mlp &&
-                    options.network().hidden().empty(),
-                "estimator closed_form needs a one-layer encoder h = s(W x + b) (architecture "
-                "mlp, hidden: []); use estimator exact or random for deeper encoders");
+    TORCH_CHECK(
+        options.network().architecture() == Architecture::mlp && options.network().hidden().empty(),
+        "estimator closed_form needs a one-layer encoder h = s(W x + b) (architecture "
+        "mlp, hidden: []); use estimator exact or random for deeper encoders");
   }
   network = register_module("network", Network(options.network()));
 }
@@ -165,8 +164,11 @@ torch::Tensor ContractiveImpl::jacobian_norm2(const torch::Tensor& x, bool creat
 torch::Tensor ContractiveImpl::jacobian_difference_norm2(const torch::Tensor& x,
                                                          const torch::Tensor& eps,
                                                          bool create_graph) {
-  TORCH_CHECK(eps.sizes() == x.sizes(), "eps must have the shape of x, got ", eps.sizes(),
-              " and ", x.sizes());
+  TORCH_CHECK(eps.sizes() == x.sizes(),
+              "eps must have the shape of x, got ",
+              eps.sizes(),
+              " and ",
+              x.sizes());
   return penalties(x, {eps}, create_graph).diff_norm2;
 }
 
@@ -174,7 +176,8 @@ torch::Tensor ContractiveImpl::jacobian(const torch::Tensor& x, bool create_grap
   torch::AutoGradMode enable(true);
   const auto xin = x.detach().requires_grad_(true);
   const auto h = encode(xin);
-  const auto rows = vjp_rows(h, xin, probe_directions(JacobianEstimator::exact, 0, h), create_graph);
+  const auto rows =
+      vjp_rows(h, xin, probe_directions(JacobianEstimator::exact, 0, h), create_graph);
   return torch::stack(rows, 1);
 }
 

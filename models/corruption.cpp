@@ -6,9 +6,8 @@ namespace aezoo {
 
 void check_corruption(const CorruptionOptions& o) {
   TORCH_CHECK(o.gaussian_sigma() >= 0, "gaussian_sigma must be >= 0, got ", o.gaussian_sigma());
-  TORCH_CHECK(o.masking_p() >= 0 && o.masking_p() < 1,
-              "masking_p must be in [0, 1), got ",
-              o.masking_p());
+  TORCH_CHECK(
+      o.masking_p() >= 0 && o.masking_p() < 1, "masking_p must be in [0, 1), got ", o.masking_p());
   TORCH_CHECK(o.salt_pepper_p() >= 0 && o.salt_pepper_p() <= 1,
               "salt_pepper_p must be in [0, 1], got ",
               o.salt_pepper_p());

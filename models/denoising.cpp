@@ -39,7 +39,8 @@ ModelOutput DenoisingImpl::compute(const torch::Tensor& x) {
 
 std::vector<NamedScalar> DenoisingImpl::evaluation_metrics(const torch::Tensor& x) {
   const auto clean = likelihood_.nll(decode_raw(encode(x)), x).mean();
-  const auto noisy = likelihood_.nll(decode_raw(encode(corrupt(options.corruption(), x))), x).mean();
+  const auto noisy =
+      likelihood_.nll(decode_raw(encode(corrupt(options.corruption(), x))), x).mean();
   return {{"recon_clean", clean}, {"recon_corrupted", noisy}};
 }
 
@@ -55,11 +56,11 @@ void DenoisingImpl::export_to(ScriptBuilder& b) {
   export_network(b, *network, likelihood_);
   add_default_forward(b);
   if (gaussian_only(options.corruption())) {
-    const double s2 =
-        options.corruption().gaussian_sigma() * options.corruption().gaussian_sigma();
-    b.method("def score(self, x: Tensor) -> Tensor:\n"
-             "    return (self.forward(x) - x) / " +
-             script_float(s2) + "\n");
+    const double s2 = options.corruption().gaussian_sigma() * options.corruption().gaussian_sigma();
+    b.method(
+        "def score(self, x: Tensor) -> Tensor:\n"
+        "    return (self.forward(x) - x) / " +
+        script_float(s2) + "\n");
   }
 }
 

@@ -52,9 +52,13 @@ class DenoisingImpl : public AutoencoderBase {
   /// {"recon_clean": -log p(x | g(f(x))), "recon_corrupted": -log p(x | g(f(x~)))}, nats per
   /// example.
   std::vector<NamedScalar> evaluation_metrics(const torch::Tensor& x) override;
+  /// True when Gaussian noise is the only corruption (then score() is defined).
+  bool has_score() const override {
+    return gaussian_only(options.corruption());
+  }
   /// Score estimate (r(x) - x) / sigma^2 (Alain & Bengio 2014); needs Gaussian-only
   /// corruption.
-  torch::Tensor score(const torch::Tensor& x);
+  torch::Tensor score(const torch::Tensor& x) override;
   void export_to(ScriptBuilder& builder) override;
   void pretty_print(std::ostream& stream) const override;
 

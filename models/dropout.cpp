@@ -26,8 +26,8 @@ torch::Tensor DropoutAEImpl::decode_raw(const torch::Tensor& h) {
 ModelOutput DropoutAEImpl::compute(const torch::Tensor& x) {
   ModelOutput out;
   const auto h = encode(x);
-  // Srivastava et al. 2014, sec. 4 (with inverted scaling): h_j * m_j / (1 - p), m_j ~ Bernoulli(1 - p).
-  // torch::dropout draws from the global generator and is the identity when not training.
+  // Srivastava et al. 2014, sec. 4 (with inverted scaling): h_j * m_j / (1 - p), m_j ~ Bernoulli(1
+  // - p). torch::dropout draws from the global generator and is the identity when not training.
   const auto mask = torch::dropout(torch::ones_like(h), options.p(), is_training());
   out.code = h * mask;
   out.decoder_output = decode_raw(out.code);

@@ -19,6 +19,10 @@ ModelOutput AutoencoderBase::compute(const torch::Tensor& x) {
   return out;
 }
 
+torch::Tensor AutoencoderBase::score(const torch::Tensor& x) {
+  TORCH_CHECK(false, "model '", type(), "' has no score estimate (has_score() is false)");
+}
+
 void add_default_forward(ScriptBuilder& builder) {
   if (builder.has_method("forward"))
     return;

@@ -74,6 +74,15 @@ class AutoencoderBase : public torch::nn::Module {
     return false;
   }
 
+  /// True when the model estimates the score d log p(x) / dx (score models; a denoising
+  /// autoencoder with Gaussian corruption only). Default: false.
+  virtual bool has_score() const {
+    return false;
+  }
+  /// The score estimate s(x) ~ d log p(x) / dx, [N, *input_shape] -> [N, *input_shape], in the
+  /// (normalised) data space the model was trained on. Default: throws (no score).
+  virtual torch::Tensor score(const torch::Tensor& x);
+
   /// Writes the TorchScript methods of this model: at least `encode(x)`, `decode(h)` and
   /// `forward(x)`; plus `encode_distribution`, `sample`, `score` where the model has them.
   virtual void export_to(ScriptBuilder& builder) = 0;

@@ -58,7 +58,8 @@ torch::Tensor SparseImpl::penalty(const torch::Tensor& h) const {
     // (Goodfellow et al. 2016, sec. 14.2.1), per example, averaged over the batch.
     return options.weight() * h.abs().sum(1).mean();
   }
-  // beta * sum_j KL(rho || rho_hat_j), rho_hat_j = batch mean of h_j (Ng 2011, CS294A notes, "Autoencoders and sparsity").
+  // beta * sum_j KL(rho || rho_hat_j), rho_hat_j = batch mean of h_j (Ng 2011, CS294A notes,
+  // "Autoencoders and sparsity").
   return options.weight() * bernoulli_kl_sum(options.target_rate(), h.mean(0));
 }
 

@@ -6,8 +6,8 @@
 //       sparse autoencoder is a latent-variable model with a Laplace prior on h and a Dirac
 //       posterior at f(x) (slide "Sparse Autoencoders"; Goodfellow et al. 2016, sec. 14.2.1).
 //   kl  beta * sum_j KL(rho || rho_hat_j), rho_hat_j the batch mean of the sigmoid code unit j
-//       (Ng 2011, CS294A "Sparse autoencoder" notes, "Autoencoders and sparsity"). A batch statistic, not a
-//       per-example term; it needs code_activation sigmoid.
+//       (Ng 2011, CS294A "Sparse autoencoder" notes, "Autoencoders and sparsity"). A batch
+//       statistic, not a per-example term; it needs code_activation sigmoid.
 #include <torch/torch.h>
 
 #include <string>

@@ -10,8 +10,11 @@ torch::Tensor scaled_nll(LikelihoodKind kind,
                          const torch::Tensor& mean,
                          const torch::Tensor& x,
                          const torch::Tensor& scale) {
-  TORCH_CHECK(mean.sizes() == x.sizes(), "decoder output shape ", mean.sizes(),
-              " does not match the data shape ", x.sizes());
+  TORCH_CHECK(mean.sizes() == x.sizes(),
+              "decoder output shape ",
+              mean.sizes(),
+              " does not match the data shape ",
+              x.sizes());
   const int64_t n = x.size(0);
   const auto s = scale.expand_as(x);
   if (kind == LikelihoodKind::gaussian) {

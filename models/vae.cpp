@@ -125,8 +125,7 @@ torch::Tensor VAEImpl::iwae_nll(const torch::Tensor& x, int64_t K) {
     const auto eps = torch::randn_like(mu);
     const auto z = mu + sigma * eps;
     // log w_k = log p(x | z_k) + log p(z_k) - log q(z_k | x).
-    log_w.push_back(-likelihood_.nll(decode_raw(z), x) + log_prior(z) -
-                    log_posterior(eps, logvar));
+    log_w.push_back(-likelihood_.nll(decode_raw(z), x) + log_prior(z) - log_posterior(eps, logvar));
   }
   // Burda et al. 2016, eq. 8: L_K = E[log 1/K sum_k w_k]; -L_K by a stable logsumexp.
   return -(torch::logsumexp(torch::stack(log_w), 0) - std::log(static_cast<double>(K)));
@@ -159,16 +158,20 @@ void VAEImpl::export_to(ScriptBuilder& b) {
            "    return " + likelihood_.script_mean("y") + "\n");
   add_default_forward(b);
   // The prior's location doubles as the device and dtype of the samples.
-  const auto loc = b.tensor("prior_loc", torch::zeros({code_dim()}, parameters().front().options()));
-  std::string draw = options.prior() == PriorKind::normal
-                         ? "    z = torch.randn([n, " + k + "])\n"
-                         : "    v = torch.rand([n, " + k + "]) - 0.5\n"
-                           "    z = -torch.sign(v) * torch.log1p(-torch.clamp(2.0 * torch.abs(v), "
-                           "max=" + script_float(1.0 - 1e-7) + "))\n";
-  b.method("def sample(self, n: int, seed: int) -> Tensor:\n"
-           "    torch.manual_seed(seed)\n" +
-           draw + "    return self.decode(" + loc + " + z.to(" + loc + ".device, " + loc +
-           ".dtype))\n");
+  const auto loc =
+      b.tensor("prior_loc", torch::zeros({code_dim()}, parameters().front().options()));
+  std::string draw =
+      options.prior() == PriorKind::normal
+          ? "    z = torch.randn([n, " + k + "])\n"
+          : "    v = torch.rand([n, " + k +
+                "]) - 0.5\n"
+                "    z = -torch.sign(v) * torch.log1p(-torch.clamp(2.0 * torch.abs(v), "
+                "max=" +
+                script_float(1.0 - 1e-7) + "))\n";
+  b.method(
+      "def sample(self, n: int, seed: int) -> Tensor:\n"
+      "    torch.manual_seed(seed)\n" +
+      draw + "    return self.decode(" + loc + " + z.to(" + loc + ".device, " + loc + ".dtype))\n");
 }
 
 void VAEImpl::pretty_print(std::ostream& s) const {
@@ -205,8 +208,9 @@ void VAEImpl::pretty_print(std::ostream& s) const {
 void write_vae_samples(VAEImpl& model, const std::string& path, int64_t n, uint64_t seed) {
   const auto shape = model.input_shape();
   if (shape.size() != 3 || (shape[0] != 1 && shape[0] != 3))
-    throw Error(path + ": cannot write VAE samples as an image: the examples are not images "
-                       "[C, H, W] with C = 1 or 3");
+    throw Error(path +
+                ": cannot write VAE samples as an image: the examples are not images "
+                "[C, H, W] with C = 1 or 3");
   if (n < 1)
     throw Error(path + ": the number of samples must be >= 1, got " + std::to_string(n));
   torch::NoGradGuard no_grad;

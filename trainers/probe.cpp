@@ -36,14 +36,21 @@ double linear_probe_accuracy(AutoencoderBase& model,
                              const ProbeOptions& options) {
   TORCH_CHECK(num_classes >= 2, "num_classes must be >= 2, got ", num_classes);
   TORCH_CHECK(options.l2 >= 0, "l2 must be >= 0, got ", options.l2);
-  TORCH_CHECK(options.max_iterations >= 1, "max_iterations must be >= 1, got ",
-              options.max_iterations);
+  TORCH_CHECK(
+      options.max_iterations >= 1, "max_iterations must be >= 1, got ", options.max_iterations);
   auto check_labels = [&](const torch::Tensor& y, const torch::Tensor& x, const char* split) {
-    TORCH_CHECK(y.dim() == 1 && y.size(0) == x.size(0), split, " labels must have shape [",
-                x.size(0), "], got ", y.sizes());
+    TORCH_CHECK(y.dim() == 1 && y.size(0) == x.size(0),
+                split,
+                " labels must have shape [",
+                x.size(0),
+                "], got ",
+                y.sizes());
     TORCH_CHECK(!y.is_floating_point(), split, " labels must be integers");
-    TORCH_CHECK(y.min().item<int64_t>() >= 0 && y.max().item<int64_t>() < num_classes, split,
-                " labels must be in [0, ", num_classes, ")");
+    TORCH_CHECK(y.min().item<int64_t>() >= 0 && y.max().item<int64_t>() < num_classes,
+                split,
+                " labels must be in [0, ",
+                num_classes,
+                ")");
   };
   check_labels(train_y, train_x, "training");
   check_labels(test_y, test_x, "test");
@@ -60,13 +67,14 @@ double linear_probe_accuracy(AutoencoderBase& model,
   // Softmax regression: p(y | c) = softmax(W c + b), mean cross-entropy + 0.5 l2 ||W||^2.
   auto weight = torch::zeros({train.size(1), num_classes}, torch::kDouble).requires_grad_(true);
   auto bias = torch::zeros({num_classes}, torch::kDouble).requires_grad_(true);
-  torch::optim::LBFGS lbfgs({weight, bias}, torch::optim::LBFGSOptions(1.0)
-                                                .max_iter(options.max_iterations)
-                                                .max_eval(options.max_iterations * 5 / 4 + 1)
-                                                .tolerance_grad(1e-9)
-                                                .tolerance_change(1e-12)
-                                                .history_size(20)
-                                                .line_search_fn("strong_wolfe"));
+  torch::optim::LBFGS lbfgs({weight, bias},
+                            torch::optim::LBFGSOptions(1.0)
+                                .max_iter(options.max_iterations)
+                                .max_eval(options.max_iterations * 5 / 4 + 1)
+                                .tolerance_grad(1e-9)
+                                .tolerance_change(1e-12)
+                                .history_size(20)
+                                .line_search_fn("strong_wolfe"));
   auto closure = [&] {
     lbfgs.zero_grad();
     auto loss = torch::nn::functional::cross_entropy(torch::addmm(bias, train, weight), ytrain) +

