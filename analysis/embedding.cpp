@@ -174,7 +174,7 @@ double trustworthiness(const torch::Tensor& reference, const torch::Tensor& embe
   // (i itself at 0, so the nearest neighbour has rank 1).
   auto dref = pairwise_distances(reference, reference);
   dref.fill_diagonal_(-1.0);
-  const auto order = dref.argsort(1);
+  const auto order = std::get<1>(dref.sort(1));
   auto rank = torch::empty_like(order);
   rank.scatter_(1, order, torch::arange(n, order.options()).unsqueeze(0).expand({n, n}));
   auto demb = pairwise_distances(embedding, embedding);

@@ -65,20 +65,22 @@ torch::Tensor standard_normal(torch::IntArrayRef sizes,
 torch::Tensor rademacher(torch::IntArrayRef sizes,
                          const torch::TensorOptions& opts,
                          const c10::optional<at::Generator>& gen) {
-  torch::Tensor bits = gen ? at::randint(0, 2, sizes, gen, opts.device(torch::kCPU)).to(opts.device())
-                           : torch::randint(0, 2, sizes, opts);
+  torch::Tensor bits =
+      gen ? at::randint(0, 2, sizes, gen, opts.device(torch::kCPU)).to(opts.device())
+          : torch::randint(0, 2, sizes, opts);
   return bits * 2 - 1;
 }
 
 void check_points(const torch::Tensor& x) {
-  TORCH_CHECK(x.dim() == 2, "score matching expects flattened points [N, D], got shape ", x.sizes());
+  TORCH_CHECK(
+      x.dim() == 2, "score matching expects flattened points [N, D], got shape ", x.sizes());
   TORCH_CHECK(x.is_floating_point(), "score matching expects floating-point points");
 }
 
 torch::Tensor checked_score(const ScoreFn& score, const torch::Tensor& x) {
   auto s = score(x);
-  TORCH_CHECK(s.sizes() == x.sizes(), "the score of points of shape ", x.sizes(),
-              " has shape ", s.sizes());
+  TORCH_CHECK(
+      s.sizes() == x.sizes(), "the score of points of shape ", x.sizes(), " has shape ", s.sizes());
   return s;
 }
 
@@ -98,8 +100,12 @@ LossParts exact_parts(const ScoreFn& score, const torch::Tensor& x) {
   // One backward pass per input dimension: row i of ds/dx is d(sum_n s_i(x_n)) / dx, and
   // examples do not interact, so its column i holds ds_i/dx_i of every example.
   for (int64_t i = 0; i < x.size(1); ++i) {
-    auto g = torch::autograd::grad({s.select(1, i).sum()}, {xl}, {}, /*retain_graph=*/true,
-                                   /*create_graph=*/true, /*allow_unused=*/true)[0];
+    auto g = torch::autograd::grad({s.select(1, i).sum()},
+                                   {xl},
+                                   {},
+                                   /*retain_graph=*/true,
+                                   /*create_graph=*/true,
+                                   /*allow_unused=*/true)[0];
     if (g.defined())
       div = div + g.select(1, i);
   }
@@ -119,12 +125,17 @@ LossParts sliced_parts(const ScoreFn& score,
   auto xr = x.detach().repeat({m, 1}).requires_grad_(true);
   auto s = checked_score(score, xr);
   TORCH_CHECK(s.requires_grad(), "the score must be differentiable with respect to x");
-  auto v = o.projection_dist() == ProjectionDist::gaussian ? standard_normal(xr.sizes(), xr.options(), gen)
-                                                           : rademacher(xr.sizes(), xr.options(), gen);
+  auto v = o.projection_dist() == ProjectionDist::gaussian
+               ? standard_normal(xr.sizes(), xr.options(), gen)
+               : rademacher(xr.sizes(), xr.options(), gen);
   auto vs = (v * s).sum(1);
   // d(v . s)/dx = (ds/dx)^T v, so (ds/dx)^T v . v = v^T (ds/dx) v.
-  auto jv = torch::autograd::grad({vs.sum()}, {xr}, {}, /*retain_graph=*/true,
-                                  /*create_graph=*/true, /*allow_unused=*/true)[0];
+  auto jv = torch::autograd::grad({vs.sum()},
+                                  {xr},
+                                  {},
+                                  /*retain_graph=*/true,
+                                  /*create_graph=*/true,
+                                  /*allow_unused=*/true)[0];
   auto vjv = jv.defined() ? (jv * v).sum(1) : torch::zeros_like(vs);
   // Song et al. 2019, eq. 7: v^T (ds/dx) v + 0.5 (v^T s)^2; eq. 8 (SSM-VR): the second term
   // replaced by its expectation over v, 0.5 ||s||^2.
@@ -177,8 +188,7 @@ std::string script_activation_derivative(Activation a, const std::string& v) {
       return "1.0 - torch.tanh(" + v + ") * torch.tanh(" + v + ")";
     case Activation::softplus:
       // d/dv softplus(v) = sigmoid(v); LibTorch's softplus is linear above 20 (derivative 1).
-      return "torch.where(" + v + " > 20.0, torch.ones_like(" + v + "), torch.sigmoid(" + v +
-             "))";
+      return "torch.where(" + v + " > 20.0, torch.ones_like(" + v + "), torch.sigmoid(" + v + "))";
     case Activation::elu:
       return "torch.where(" + v + " > 0.0, torch.ones_like(" + v + "), torch.exp(" + v + "))";
     case Activation::leaky_relu:
@@ -250,11 +260,11 @@ void check_score_model_options(const ScoreModelOptions& o) {
   for (auto d : o.input_shape())
     TORCH_CHECK(d > 0, "input_shape entries must be positive, got ", int_list(o.input_shape()));
   TORCH_CHECK(o.projections() > 0, "projections must be positive, got ", o.projections());
-  TORCH_CHECK(o.sigma() > 0 && std::isfinite(o.sigma()), "sigma must be positive, got ",
-              o.sigma());
+  TORCH_CHECK(o.sigma() > 0 && std::isfinite(o.sigma()), "sigma must be positive, got ", o.sigma());
   if (o.denoise_sigma()) {
     TORCH_CHECK(*o.denoise_sigma() > 0 && std::isfinite(*o.denoise_sigma()),
-                "denoise_sigma must be positive, got ", *o.denoise_sigma());
+                "denoise_sigma must be positive, got ",
+                *o.denoise_sigma());
   }
   // The loss differentiates the network with respect to x once for exact/sliced (ds/dx) and
   // once more for the energy parameterisation (s = -dE/dx). Where the activation's derivative
@@ -263,10 +273,19 @@ void check_score_model_options(const ScoreModelOptions& o) {
   const int need = (o.loss() == ScoreLoss::dsm ? 0 : 1) +
                    (o.parameterization() == ScoreParameterization::energy ? 1 : 0);
   const int have = activation_smoothness(o.activation());
-  TORCH_CHECK(have >= need, "activation ", to_string(o.activation()), " is only C^", have,
-              ", but loss ", to_string(o.loss()), " with the ", to_string(o.parameterization()),
-              " parameterization differentiates the network ", need,
-              " time(s) with respect to x and needs a C^", need,
+  TORCH_CHECK(have >= need,
+              "activation ",
+              to_string(o.activation()),
+              " is only C^",
+              have,
+              ", but loss ",
+              to_string(o.loss()),
+              " with the ",
+              to_string(o.parameterization()),
+              " parameterization differentiates the network ",
+              need,
+              " time(s) with respect to x and needs a C^",
+              need,
               " activation (softplus, tanh or sigmoid)");
 }
 
@@ -275,7 +294,8 @@ ScoreModelImpl::ScoreModelImpl(ScoreModelOptions options_)
       options(std::move(options_)),
       likelihood_(LikelihoodOptions().kind(LikelihoodKind::gaussian).scale(1.0)) {
   check_score_model_options(options);
-  likelihood_ = Likelihood(LikelihoodOptions().kind(LikelihoodKind::gaussian).scale(denoise_sigma()));
+  likelihood_ =
+      Likelihood(LikelihoodOptions().kind(LikelihoodKind::gaussian).scale(denoise_sigma()));
   dim_ = 1;
   for (auto d : options.input_shape())
     dim_ *= d;
@@ -293,21 +313,27 @@ torch::Tensor ScoreModelImpl::encode(const torch::Tensor& x) {
   bool ok = x.dim() == static_cast<int64_t>(shape.size()) + 1;
   for (size_t i = 0; ok && i < shape.size(); ++i)
     ok = x.size(static_cast<int64_t>(i) + 1) == shape[i];
-  TORCH_CHECK(ok, "score_model expects inputs [N, ", int_list(shape).substr(1), ", got shape ",
-              x.sizes());
+  TORCH_CHECK(
+      ok, "score_model expects inputs [N, ", int_list(shape).substr(1), ", got shape ", x.sizes());
   return x.reshape({x.size(0), dim_});
 }
 
 torch::Tensor ScoreModelImpl::decode_raw(const torch::Tensor& h) {
-  TORCH_CHECK(h.dim() == 2 && h.size(1) == dim_, "score_model decodes codes [N, ", dim_,
-              "] (the points themselves), got shape ", h.sizes());
+  TORCH_CHECK(h.dim() == 2 && h.size(1) == dim_,
+              "score_model decodes codes [N, ",
+              dim_,
+              "] (the points themselves), got shape ",
+              h.sizes());
   std::vector<int64_t> shape = {h.size(0)};
   shape.insert(shape.end(), options.input_shape().begin(), options.input_shape().end());
   return h.reshape(shape);
 }
 
 torch::Tensor ScoreModelImpl::score_flat(const torch::Tensor& x) {
-  TORCH_CHECK(x.dim() == 2 && x.size(1) == dim_, "score_flat expects [N, ", dim_, "], got shape ",
+  TORCH_CHECK(x.dim() == 2 && x.size(1) == dim_,
+              "score_flat expects [N, ",
+              dim_,
+              "], got shape ",
               x.sizes());
   if (options.parameterization() == ScoreParameterization::direct)
     return net->forward(x);
@@ -317,7 +343,10 @@ torch::Tensor ScoreModelImpl::score_flat(const torch::Tensor& x) {
   torch::AutoGradMode grad_mode(true);
   auto xin = x.requires_grad() ? x : x.detach().requires_grad_(true);
   auto e = net->forward(xin);
-  auto g = torch::autograd::grad({e.sum()}, {xin}, {}, /*retain_graph=*/differentiable,
+  auto g = torch::autograd::grad({e.sum()},
+                                 {xin},
+                                 {},
+                                 /*retain_graph=*/differentiable,
                                  /*create_graph=*/differentiable)[0];
   return -g;
 }
@@ -354,7 +383,8 @@ ModelOutput ScoreModelImpl::compute(const torch::Tensor& x) {
       p = exact_parts(fn, flat);
       break;
     case ScoreLoss::sliced:
-      p = sliced_parts(fn, flat,
+      p = sliced_parts(fn,
+                       flat,
                        SlicedScoreMatchingOptions()
                            .projections(options.projections())
                            .projection_dist(options.projection_dist())
@@ -445,26 +475,31 @@ namespace {
 void check_langevin(const LangevinOptions& o) {
   TORCH_CHECK(o.steps() > 0, "Langevin steps must be positive, got ", o.steps());
   TORCH_CHECK(o.step_size() > 0 && std::isfinite(o.step_size()),
-              "Langevin step size must be positive, got ", o.step_size());
+              "Langevin step size must be positive, got ",
+              o.step_size());
 }
 
 // `steps` updates x <- x + (alpha / 2) s(x) + sqrt(alpha) z in place (no graph).
-void langevin_chain(const ScoreFn& score,
-                    torch::Tensor& x,
-                    int64_t steps,
-                    double alpha,
-                    at::Generator& gen) {
+void langevin_chain(
+    const ScoreFn& score, torch::Tensor& x, int64_t steps, double alpha, at::Generator& gen) {
   const double noise = std::sqrt(alpha);
   const auto cpu = x.options().device(torch::kCPU);
   for (int64_t t = 0; t < steps; ++t) {
     auto s = score(x);
-    TORCH_CHECK(s.sizes() == x.sizes(), "the score of points of shape ", x.sizes(),
-                " has shape ", s.sizes());
+    TORCH_CHECK(s.sizes() == x.sizes(),
+                "the score of points of shape ",
+                x.sizes(),
+                " has shape ",
+                s.sizes());
     auto z = at::randn(x.sizes(), gen, cpu).to(x.device());
     x = x + (0.5 * alpha) * s.detach() + noise * z;
     if ((t + 1) % 100 == 0 || t + 1 == steps) {
-      TORCH_CHECK(torch::isfinite(x).all().item<bool>(), "Langevin dynamics diverged after ",
-                  t + 1, " steps of size ", alpha, "; use a smaller step size");
+      TORCH_CHECK(torch::isfinite(x).all().item<bool>(),
+                  "Langevin dynamics diverged after ",
+                  t + 1,
+                  " steps of size ",
+                  alpha,
+                  "; use a smaller step size");
     }
   }
 }
@@ -494,10 +529,12 @@ torch::Tensor annealed_langevin_sample(const NoiseConditionalScoreFn& score,
   const auto& sig = options.sigmas();
   TORCH_CHECK(!sig.empty(), "annealed Langevin needs at least one noise level (sigmas)");
   for (size_t i = 0; i < sig.size(); ++i) {
-    TORCH_CHECK(sig[i] > 0 && std::isfinite(sig[i]), "noise levels must be positive, got ",
+    TORCH_CHECK(sig[i] > 0 && std::isfinite(sig[i]), "noise levels must be positive, got ", sig[i]);
+    TORCH_CHECK(i == 0 || sig[i] < sig[i - 1],
+                "noise levels must decrease, got ",
+                sig[i - 1],
+                " then ",
                 sig[i]);
-    TORCH_CHECK(i == 0 || sig[i] < sig[i - 1], "noise levels must decrease, got ", sig[i - 1],
-                " then ", sig[i]);
   }
   TORCH_CHECK(x0.is_floating_point(), "Langevin needs floating-point starting points");
   torch::NoGradGuard no_grad;
@@ -507,8 +544,8 @@ torch::Tensor annealed_langevin_sample(const NoiseConditionalScoreFn& score,
   // Song & Ermon 2019, Algorithm 1: alpha_i = eps sigma_i^2 / sigma_L^2, T steps per level.
   for (double s : sig) {
     const double alpha = options.step_size() * (s * s) / (last * last);
-    langevin_chain([&](const torch::Tensor& t) { return score(t, s); }, x, options.steps(), alpha,
-                   gen);
+    langevin_chain(
+        [&](const torch::Tensor& t) { return score(t, s); }, x, options.steps(), alpha, gen);
   }
   return x;
 }

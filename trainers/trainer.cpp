@@ -262,8 +262,8 @@ std::map<std::string, double> Trainer::evaluate(AutoencoderBase& model,
 FitResult Trainer::fit(AutoencoderBase& model, const Dataset& data, bool resume) {
   namespace fs = std::filesystem;
   const TrainerOptions& o = options_;
-  TORCH_CHECK(data.train_x.defined() && data.train_x.dim() >= 1 && data.train_x.size(0) > 0,
-              "the training split is empty");
+  if (!data.train_x.defined() || data.train_x.dim() < 1 || data.train_x.size(0) == 0)
+    throw Error(data.name + ": the training split is empty");
   apply_threads(o.threads);
   const torch::Device device = o.device;
   model.to(device);

@@ -537,10 +537,41 @@ TEST(TrainerTest, FitAppliesTheThreadCount) {
   auto model = make_model(1);
   Trainer t(o, dir.path().string());
   t.quiet = true;
+  torch::set_num_threads(static_cast<int>(default_threads()) + 1);
   t.fit(*model, make_data(64, 16, 0));
   EXPECT_EQ(torch::get_num_threads(), default_threads());
   EXPECT_EQ(apply_threads(1), 1);
   EXPECT_EQ(torch::get_num_threads(), 1);
+}
+
+TEST(TrainerTest, ProgressIsOnePlainLinePerEpochWhenStderrIsNoTerminal) {
+  const Dataset data = make_data();
+  test::TempDir dir;
+  auto model = make_model(1);
+  Trainer t(small_options(2), dir.path().string());
+  testing::internal::CaptureStderr();  // a file: not a terminal
+  t.fit(*model, data);
+  const std::string text = testing::internal::GetCapturedStderr();
+  std::istringstream in(text);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  ASSERT_EQ(lines.size(), 2u) << text;
+  EXPECT_EQ(lines[0].rfind("epoch 1/2  train_loss ", 0), 0u) << lines[0];
+  EXPECT_EQ(lines[1].rfind("epoch 2/2  train_loss ", 0), 0u) << lines[1];
+  for (const auto& line : lines) {
+    EXPECT_NE(line.find("  val_loss "), std::string::npos) << line;
+    EXPECT_NE(line.find("  lr 0.01  "), std::string::npos) << line;
+    EXPECT_NE(line.find(" samples/s"), std::string::npos) << line;
+    EXPECT_EQ(line.find('\r'), std::string::npos) << line;
+  }
+
+  test::TempDir dir2;
+  Trainer quiet(small_options(1), dir2.path().string());
+  quiet.quiet = true;
+  testing::internal::CaptureStderr();
+  quiet.fit(*model, data);
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
 }
 
 // The device paths: data and model on the GPU, CUDA generator state in the checkpoint, the
