@@ -35,7 +35,8 @@ namespace fs = std::filesystem;
 
 const char* kAnalyzeUsage =
     "usage: aezoo analyze SUBCOMMAND ...   (SOURCE = a RUN_DIR, or an EXPERIMENT.yaml for the\n"
-    "                                       data-only subcommands points, isomap, tiles)\n"
+    "                                       data-only subcommands points, isomap, tiles,\n"
+    "                                       which also take key=value overrides)\n"
     "  points SOURCE [--split train] [--n 0] -o FILE.csv\n"
     "      the split's points (x0, x1, ...) and, for synthetic manifolds, their true\n"
     "      coordinates (c0, ...); --n 0 = all\n"
@@ -74,6 +75,8 @@ struct UsageError : Error {
 /// Parsed arguments: positionals and `--name value` options (every option takes a value).
 struct Options {
   std::vector<std::string> positional;
+  /// `a.b=value` overrides for an EXPERIMENT.yaml source.
+  std::vector<std::string> overrides;
   std::map<std::string, std::string> values;
 
   std::string str(const std::string& name, const std::string& def) const {
@@ -125,7 +128,9 @@ struct Options {
   }
 };
 
-Options parse(const std::vector<std::string>& args, const std::vector<std::string>& valued) {
+Options parse(const std::vector<std::string>& args,
+              const std::vector<std::string>& valued,
+              bool allow_overrides = false) {
   Options o;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& s = args[i];
@@ -136,6 +141,11 @@ Options parse(const std::vector<std::string>& args, const std::vector<std::strin
       if (i + 1 >= args.size())
         throw UsageError("option " + s + " needs a value");
       o.values[s] = args[++i];
+    } else if (s.find('=') != std::string::npos) {
+      if (!allow_overrides) {
+        throw UsageError(args[0] + " takes no key=value overrides (got '" + s + "')");
+      }
+      o.overrides.push_back(s);
     } else {
       o.positional.push_back(s);
     }
@@ -159,16 +169,22 @@ struct Source {
   }
 };
 
-Source load_source(const std::string& path, bool need_model) {
+Source load_source(const std::string& path,
+                   bool need_model,
+                   const std::vector<std::string>& overrides = {}) {
   Source s;
   s.path = path;
   if (fs::is_directory(path)) {
+    if (!overrides.empty()) {
+      throw UsageError("key=value overrides apply to an EXPERIMENT.yaml source, not to the run " +
+                       path + " (its config.yaml is what it was trained with)");
+    }
     LoadedRun run = load_run(path, "best");
     s.loaded = std::move(run.loaded);
     s.loaded.model->to(torch::kCPU);
     s.trained = true;
   } else if (fs::is_regular_file(path) && !need_model) {
-    s.loaded = load_experiment(path);
+    s.loaded = load_experiment(path, overrides);
   } else if (need_model) {
     throw Error(path + ": no such run directory");
   } else {
@@ -266,13 +282,13 @@ std::string fixed(double v, int digits) {
 // --- subcommands --------------------------------------------------------------------------------
 
 int cmd_points(const std::vector<std::string>& args) {
-  auto o = parse(args, {"--split", "--n", "-o"});
+  auto o = parse(args, {"--split", "--n", "-o"}, true);
   if (o.positional.size() != 1)
     throw UsageError("points needs one SOURCE");
   const auto split = check_split(o.str("--split", "train"));
   const auto out = o.output(true);
   const int64_t n = o.integer("--n", 0, 0);
-  Source s = load_source(o.positional[0], false);
+  Source s = load_source(o.positional[0], false, o.overrides);
   Csv csv;
   csv.add("x", flat_points(first(split_x(s, split), n)));
   const auto& truth = split_truth(s, split);
@@ -532,7 +548,7 @@ int cmd_tangent_images(const std::vector<std::string>& args) {
 }
 
 int cmd_isomap(const std::vector<std::string>& args) {
-  auto o = parse(args, {"--k", "--n", "--split", "--trust-k", "-o", "--edges"});
+  auto o = parse(args, {"--k", "--n", "--split", "--trust-k", "-o", "--edges"}, true);
   if (o.positional.size() != 1)
     throw UsageError("isomap needs one SOURCE");
   const int64_t k = o.integer("--k", 10, 1);
@@ -541,7 +557,7 @@ int cmd_isomap(const std::vector<std::string>& args) {
   const auto split = check_split(o.str("--split", "train"));
   const auto out = o.output(false);
   const auto edges_out = o.str("--edges", "");
-  Source s = load_source(o.positional[0], false);
+  Source s = load_source(o.positional[0], false, o.overrides);
   const auto x = first(split_x(s, split), n);
   const auto points = flat_points(x);
   const auto iso = isomap(points, k, 2);
@@ -604,7 +620,7 @@ int cmd_isomap(const std::vector<std::string>& args) {
 }
 
 int cmd_tiles(const std::vector<std::string>& args) {
-  auto o = parse(args, {"--clusters", "--seed", "--scale", "--split", "-o", "--assign"});
+  auto o = parse(args, {"--clusters", "--seed", "--scale", "--split", "-o", "--assign"}, true);
   if (o.positional.size() != 1)
     throw UsageError("tiles needs one SOURCE");
   const int64_t clusters = o.integer("--clusters", 16, 1);
@@ -613,7 +629,7 @@ int cmd_tiles(const std::vector<std::string>& args) {
   const auto split = check_split(o.str("--split", "train"));
   const auto out = o.output(true);
   const auto assign_out = o.str("--assign", "");
-  Source s = load_source(o.positional[0], false);
+  Source s = load_source(o.positional[0], false, o.overrides);
   const auto points = flat_points(split_x(s, split));
   if (points.size(1) < 2)
     throw Error(s.path + ": tiles needs data of at least 2 dimensions");

@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 
 #include <cmath>
+#include <sstream>
 #include <type_traits>
 
 namespace aezoo {
@@ -42,9 +43,12 @@ State& param_state(torch::optim::Optimizer& opt,
   using Key = typename std::remove_reference_t<decltype(state)>::key_type;
   Key key;
   if constexpr (std::is_same_v<Key, std::string>) {
-    key = c10::guts::to_string(p.unsafeGetTensorImpl());  // LibTorch 1.x
+    // LibTorch 1.x keys its state by the printed TensorImpl address (c10::guts::to_string).
+    std::ostringstream s;
+    s << p.unsafeGetTensorImpl();
+    key = s.str();
   } else {
-    key = p.unsafeGetTensorImpl();  // LibTorch 2.x
+    key = p.unsafeGetTensorImpl();  // LibTorch 2.x keys it by the pointer itself
   }
   auto it = state.find(key);
   if (it == state.end()) {

@@ -1,5 +1,7 @@
 #include "trainers/optim.h"
 
+#include "trainers/fused_adam.h"
+
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -53,14 +55,14 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(std::vector<torch::Tenso
   const double wd = resolved_weight_decay(o);
 
   if (o.type == "adam") {
-    return std::make_unique<torch::optim::Adam>(std::move(params),
+    return std::make_unique<FusedAdam>(std::move(params),
                                                 torch::optim::AdamOptions(o.lr)
                                                     .betas(std::make_tuple(o.beta1, o.beta2))
                                                     .eps(o.eps)
                                                     .weight_decay(wd));
   }
   if (o.type == "adamw") {
-    return std::make_unique<torch::optim::AdamW>(std::move(params),
+    return std::make_unique<FusedAdamW>(std::move(params),
                                                  torch::optim::AdamWOptions(o.lr)
                                                      .betas(std::make_tuple(o.beta1, o.beta2))
                                                      .eps(o.eps)

@@ -462,7 +462,7 @@ TEST(Langevin, TrueScoreGivesTheMixtureMoments) {
   // Standard error of a variance of this bimodal marginal ~ sqrt(var(x^2) / n) ~ 0.03.
   EXPECT_LE(max_diff(cov, expected_cov), 0.12) << cov;
   // Each sample sits in a mode: within 4 component stds of the nearest mean.
-  auto d2 = (x.unsqueeze(1) - g.means.unsqueeze(0)).square().sum(2).min(1).values;
+  auto d2 = std::get<0>((x.unsqueeze(1) - g.means.unsqueeze(0)).square().sum(2).min(1));
   EXPECT_GT((d2 < 16 * 0.09).to(torch::kDouble).mean().item<double>(), 0.999);
 }
 
