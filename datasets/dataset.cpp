@@ -383,8 +383,9 @@ Dataset load_dataset(const DataOptions& o) {
   Part val = raw.train.select(std::get<0>(perm.slice(0, 0, n_val).sort()));
   Part train = raw.train.select(std::get<0>(perm.slice(0, n_val).sort()));
   Part test = raw.test;
+  raw = Raw{{}, {}, raw.input_shape, raw.is_image, raw.source};  // free the unsplit copy now
 
-  // Convert to float32 in data units ([0, 1] for uint8 unless `none`).
+  // Convert to float32 (each part's uint8 copy is freed as its float copy replaces it) in data units ([0, 1] for uint8 unless `none`).
   const bool scale = is_uint8 && norm != Normalization::none;
   for (Part* p : {&train, &val, &test}) {
     p->x = p->x.to(torch::kFloat32);

@@ -302,6 +302,14 @@ ScoreModelImpl::ScoreModelImpl(ScoreModelOptions options_)
   const int64_t out = options.parameterization() == ScoreParameterization::direct ? dim_ : 1;
   net = register_module(
       "net", MLP(MLPOptions(dim_, options.hidden(), out).activation(options.activation())));
+  if (options.parameterization() == ScoreParameterization::energy) {
+    // E is defined up to an additive constant that the score does not see: the output bias is
+    // fixed at 0 and not trained.
+    torch::NoGradGuard no_grad;
+    auto b = net->bias(net->num_layers() - 1);
+    b.zero_();
+    b.set_requires_grad(false);
+  }
 }
 
 double ScoreModelImpl::denoise_sigma() const {
@@ -443,7 +451,7 @@ void ScoreModelImpl::export_to(ScriptBuilder& b) {
                       ".expand([x.size(0), " + w[L - 1] + ".size(1)])\n";
     for (int64_t i = L - 2; i >= 0; --i) {
       const std::string a = "a" + std::to_string(i);
-      src += "    g = torch.mm(g * " + script_activation_derivative(act, a) + ", " + w[i] + ")\n";
+      src += "    g = torch.mm(g * (" + script_activation_derivative(act, a) + "), " + w[i] + ")\n";
     }
     src += "    return (-g).reshape(x.size())\n";
     b.method(src);

@@ -100,7 +100,8 @@ TEST(Procrustes, ZeroForRigidMotionPositiveOtherwise) {
 
 TEST(Isomap, SwissRollCorrelatesWithTrueCoordinate) {
   auto data = noise_free("swiss_roll", 600);
-  auto iso = isomap(data.x, 10, 2);
+  // k = 6: at this density, 10 neighbours already reach across to the next turn of the roll.
+  auto iso = isomap(data.x, 6, 2);
   const auto t = data.coords.select(1, 0), h = data.coords.select(1, 1);
   const double rho_t = best_direction_spearman(iso.embedding, t);
   EXPECT_GT(rho_t, 0.9);
