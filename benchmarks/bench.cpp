@@ -8,7 +8,7 @@
 // shapes"). Optionally also times the same VAE in PyTorch (Python, data in memory).
 //
 //   aezoo_bench [--workloads vae,mlp_ae,...] [--repeats 5] [--max-steps 0] [--python]
-//               [--threads N] [--batch 128] [--json FILE]
+//               [--threads N] [--batch 128] [--device cpu|cuda] [--json FILE]
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -92,14 +92,22 @@ std::string experiment_yaml(const Workload& w, int64_t batch, int64_t threads) {
          "output: {dir: /tmp/aezoo_bench_unused}\n";
 }
 
-/// Median time of torch::mm on [m, k] x [k, n].
+torch::Device g_device = torch::kCPU;
+
+void sync() {
+  if (g_device.is_cuda()) torch::cuda::synchronize();
+}
+
+/// Median time of torch::mm on [m, k] x [k, n] (on the benchmark's device).
 double time_mm(int64_t m, int64_t k, int64_t n) {
-  auto a = torch::randn({m, k}), b = torch::randn({k, n});
+  auto a = torch::randn({m, k}, g_device), b = torch::randn({k, n}, g_device);
   for (int i = 0; i < 3; ++i) torch::mm(a, b);
+  sync();
   std::vector<double> t;
   for (int i = 0; i < 15; ++i) {
     auto t0 = Clock::now();
     auto c = torch::mm(a, b);
+    sync();
     t.push_back(seconds_since(t0));
   }
   return median(t);
@@ -144,8 +152,9 @@ int child(const std::string& name, int repeats, int64_t max_steps, int64_t batch
   auto le = aezoo::load_experiment_text(experiment_yaml(*w, batch, threads), "<bench>");
   const int64_t used_threads = aezoo::apply_threads(threads);
   auto& model = *le.model;
+  model.to(g_device);
   model.train();
-  const auto& x_all = le.data.train_x;
+  const auto x_all = le.data.train_x.to(g_device);
   const int64_t n = x_all.size(0);
   const int64_t steps_per_epoch = (n + batch - 1) / batch;
   const int64_t steps = max_steps > 0 ? std::min(max_steps, steps_per_epoch) : steps_per_epoch;
@@ -155,19 +164,25 @@ int child(const std::string& name, int repeats, int64_t max_steps, int64_t batch
   std::vector<double> epoch_s, fwd_s, bwd_s, opt_s;
   for (int r = -1; r < repeats; ++r) {  // r = -1 is the warm-up pass
     const int64_t todo = r < 0 ? std::min<int64_t>(steps, 20) : steps;
-    auto perm = torch::randperm(n, gen, torch::kLong);
+    auto perm = torch::randperm(n, gen, torch::kLong).to(g_device);
+    sync();
     double f = 0, b = 0, o = 0;
     auto t_epoch = Clock::now();
     for (int64_t s = 0; s < todo; ++s) {
       auto idx = perm.narrow(0, (s * batch) % n, std::min(batch, n - (s * batch) % n));
       auto x = x_all.index_select(0, idx);
+      // On CUDA each phase is synchronised so that its share is measurable; the epoch time
+      // then includes those synchronisations (a small cost next to the launches).
       auto t0 = Clock::now();
       auto loss = model.compute(x).loss();
+      sync();
       auto t1 = Clock::now();
       opt->zero_grad();
       loss.backward();
+      sync();
       auto t2 = Clock::now();
       opt->step();
+      sync();
       auto t3 = Clock::now();
       f += std::chrono::duration<double>(t1 - t0).count();
       b += std::chrono::duration<double>(t2 - t1).count();
@@ -186,6 +201,8 @@ int child(const std::string& name, int repeats, int64_t max_steps, int64_t batch
   const double epoch = median(epoch_s);
   aezoo::Json j = aezoo::Json::object();
   j["workload"] = name;
+  j["device"] = g_device.str();
+  j["batch"] = batch;
   j["threads"] = used_threads;
   j["examples"] = n;
   j["steps_timed"] = steps;
@@ -252,8 +269,11 @@ std::string fmt(double v, int prec = 2) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::map<std::string, std::string> opt = {{"--repeats", "5"}, {"--max-steps", "0"},
-                                            {"--batch", "128"}, {"--threads", "0"}};
+  std::map<std::string, std::string> opt = {{"--repeats", "5"},
+                                            {"--max-steps", "0"},
+                                            {"--batch", "128"},
+                                            {"--threads", "0"},
+                                            {"--device", "cpu"}};
   std::string list, child_name, json_out;
   bool python = false;
   for (int i = 1; i < argc; ++i) {
@@ -278,7 +298,7 @@ int main(int argc, char** argv) {
     } else {
       std::cerr << "error: unknown option '" << a << "'\n"
                 << "usage: aezoo_bench [--workloads a,b] [--repeats N] [--max-steps N] "
-                   "[--batch N] [--threads N] [--python] [--json FILE]\n";
+                   "[--batch N] [--threads N] [--device cpu|cuda] [--python] [--json FILE]\n";
       return 2;
     }
   }
@@ -287,6 +307,11 @@ int main(int argc, char** argv) {
   const int64_t batch = std::stoll(opt["--batch"]);
   const int64_t threads = std::stoll(opt["--threads"]);
   try {
+    g_device = torch::Device(opt["--device"]);
+    if (g_device.is_cuda() && !torch::cuda::is_available()) {
+      std::cerr << "error: --device cuda: CUDA is not available on this machine\n";
+      return 1;
+    }
     if (!child_name.empty()) return child(child_name, repeats, max_steps, batch, threads);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
@@ -311,7 +336,8 @@ int main(int argc, char** argv) {
     if (steps == "0" && name == "cae_exact") steps = "40";
     std::string out = capture({"/proc/self/exe", "--child", name, "--repeats",
                                std::to_string(repeats), "--max-steps", steps, "--batch",
-                               std::to_string(batch), "--threads", std::to_string(threads)});
+                               std::to_string(batch), "--threads", std::to_string(threads),
+                               "--device", opt["--device"]});
     if (out.empty()) {
       std::printf("%-11s failed (run `aezoo_bench --child %s` to see why)\n", name.c_str(),
                   name.c_str());
@@ -364,9 +390,9 @@ int main(int argc, char** argv) {
       break;
     }
   }
-  std::printf("medians of %d timed passes after a warm-up; each workload in its own process; "
+  std::printf("device %s, batch %lld; medians of %d timed passes after a warm-up; each workload in its own process; "
               "floor_s = GEMM time of the same shapes measured in that process\n",
-              repeats);
+              opt["--device"].c_str(), static_cast<long long>(batch), repeats);
   if (!json_out.empty()) {
     std::ofstream f(json_out);
     f << all.dump() << "\n";

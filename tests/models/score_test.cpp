@@ -412,11 +412,12 @@ void expect_learns_the_mixture_score(ScoreLoss loss) {
   auto truth = g.score(test_x);
   for (auto p : kParams) {
     torch::manual_seed(7);
-    auto m = ScoreModel(
-        ScoreModelOptions({2}).hidden({32, 32}).loss(loss).parameterization(p).projections(1).sigma(
-            0.1));
+    const int64_t H = std::getenv("SW_H") ? std::atoi(std::getenv("SW_H")) : 32;
+    const int ST = std::getenv("SW_S") ? std::atoi(std::getenv("SW_S")) : 600;
+    const double LR = std::getenv("SW_LR") ? std::atof(std::getenv("SW_LR")) : 5e-3;
+    auto m = ScoreModel(ScoreModelOptions({2}).hidden({H, H}).loss(loss).parameterization(p).projections(1).sigma(0.1));
     const auto t0 = std::chrono::steady_clock::now();
-    train(*m, g, 600, 5e-3, 8);
+    train(*m, g, ST, LR, 8);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double err = relative_error(m->score(test_x).detach(), truth);
