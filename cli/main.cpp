@@ -26,6 +26,8 @@ const char* kUsage =
     "  aezoo eval RUN_DIR [--split test|val|train] [--checkpoint best|last]\n"
     "                                             last line of stdout: a JSON object\n"
     "  aezoo export RUN_DIR [-o FILE]             TorchScript module (default RUN_DIR/model.pt)\n"
+    "  aezoo sample RUN_DIR [--n N] [--steps T] [--step-size E] [--seed S] [-o FILE]\n"
+    "                                             Langevin samples from a run's score\n"
     "  aezoo analyze SUBCOMMAND ...               manifold analysis of runs (aezoo analyze help)\n"
     "  aezoo --version\n"
     "Overrides use dotted key paths: trainer.epochs=2 output.dir=/tmp/run model.latent_dim=8\n";
@@ -208,6 +210,9 @@ int main(int argc, char** argv) {
     }
     if (cmd == "eval") return cmd_eval(parse_args(argc, argv, 2, {"--split", "--checkpoint"}, {}));
     if (cmd == "export") return cmd_export(parse_args(argc, argv, 2, {"-o"}, {}));
+    if (cmd == "sample") {
+      return aezoo::cli::sample_main(std::vector<std::string>(argv + 2, argv + argc));
+    }
     if (cmd == "analyze") {
       return aezoo::cli::analyze_main(std::vector<std::string>(argv + 2, argv + argc));
     }

@@ -7,6 +7,8 @@
 #include "core/image.h"
 #include "core/io.h"
 #include "core/version.h"
+#include "models/vae.h"
+#include "trainers/probe.h"
 
 namespace aezoo {
 
@@ -72,6 +74,12 @@ void write_run_images(const std::string& run_dir, LoadedExperiment& loaded) {
   model.train(was_training);
   write_reconstruction_grid((fs::path(run_dir) / "reconstructions.png").string(),
                             data.denormalize(x).clamp(0, 1), data.denormalize(r).clamp(0, 1), 8);
+  // Models that can sample from their prior also get a grid of samples.
+  if (auto* vae = dynamic_cast<VAEImpl*>(&model)) {
+    if (data.normalization != Normalization::standard) {
+      write_vae_samples(*vae, (fs::path(run_dir) / "samples.png").string(), 64, 0);
+    }
+  }
 }
 
 FitResult train_experiment(LoadedExperiment& loaded, const TrainRunOptions& options) {
@@ -157,14 +165,47 @@ Json evaluate_run(LoadedRun& run, const std::string& split) {
   if (!x.defined() || x.size(0) == 0) {
     throw Error(run.dir + ": the data set has no " + split + " split");
   }
+  auto& model = *run.loaded.model;
   Trainer trainer(run.loaded.experiment.trainer, run.dir);
-  auto metrics = trainer.evaluate(*run.loaded.model, x);
+  auto metrics = trainer.evaluate(model, x);
   Json out = Json::object();
   out["run"] = run.dir;
   out["split"] = split;
-  out["model_type"] = run.loaded.model->type();
+  out["model_type"] = model.type();
   out["examples"] = static_cast<int64_t>(x.size(0));
   for (const auto& [k, v] : metrics) out[k] = v;
+
+  // Evaluation-only metrics (IWAE bound, corrupted-input error, ...), averaged per example.
+  const auto device = model.parameters().empty() ? torch::Device(torch::kCPU)
+                                                  : model.parameters().front().device();
+  const int64_t n = x.size(0), bs = run.loaded.experiment.trainer.eval_batch_size;
+  std::vector<std::pair<std::string, double>> sums;
+  model.eval();
+  for (int64_t start = 0; start < n; start += bs) {
+    auto xb = x.narrow(0, start, std::min(bs, n - start)).to(device);
+    std::unique_ptr<torch::NoGradGuard> no_grad;
+    if (!model.needs_grad_in_eval()) no_grad = std::make_unique<torch::NoGradGuard>();
+    auto extra = model.evaluation_metrics(xb);
+    if (sums.empty()) {
+      for (const auto& [k, v] : extra) sums.emplace_back(k, 0.0);
+    }
+    for (size_t i = 0; i < extra.size(); ++i) {
+      sums[i].second += extra[i].second.item<double>() * xb.size(0);
+    }
+  }
+  for (const auto& [k, v] : sums) out[k] = v / n;
+  if (auto* vae = dynamic_cast<VAEImpl*>(&model)) out["iwae_samples"] = vae->options.iwae_samples();
+
+  // Linear probe on frozen codes (image data with labels): logistic regression trained on the
+  // codes of the training split, accuracy on this split.
+  const Dataset& d = run.loaded.data;
+  if (d.is_image && d.train_y.defined() && split != "train" && d.num_classes > 1) {
+    auto y = split == "test" ? d.test_y : d.val_y;
+    out["probe_accuracy"] =
+        linear_probe_accuracy(model, d.train_x, d.train_y, x, y, d.num_classes);
+    // Fashion-MNIST authors' benchmark: logistic regression on raw pixels.
+    if (d.name == "fashion_mnist") out["probe_baseline_raw_pixels"] = 0.842;
+  }
   return out;
 }
 

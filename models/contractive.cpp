@@ -103,7 +103,7 @@ ContractiveImpl::Penalties ContractiveImpl::penalties(const torch::Tensor& x,
   Penalties p;
   if (options.estimator() == JacobianEstimator::closed_form) {
     // h = s(a), a = W x + b: J = diag(s'(a)) W, so ||J||_F^2 = sum_j s'(a_j)^2 ||W_j||^2
-    // (Rifai et al. 2011a, sec. 3, written there for the sigmoid; here s' is the derivative of
+    // (Rifai et al. 2011a give it for the sigmoid; here s' is the derivative of
     // the code activation actually used).
     auto enc = network->mlp_encoder();
     const Activation s = options.network().code_activation();

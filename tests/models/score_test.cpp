@@ -402,9 +402,11 @@ TEST(ScoreMatching, DenoisingEqualsExactOnNoisyPointsInExpectation) {
 }
 
 // (a) Each loss, trained briefly on the mixture, gives a score field close to the analytic
-// one where the density is not negligible: relative error E_p||s - s*||^2 / E_p||s*||^2 < 0.2
-// on 4000 fresh samples of p (dsm targets the score of p * N(0, 0.1^2 I), about 10% off in
-// scale, which alone costs about 0.01). Both parameterisations, 600 Adam steps of 256 points.
+// one where the density is not negligible: relative error E_p||s - s*||^2 / E_p||s*||^2 on
+// 4000 fresh samples of p below 0.1 for exact and sliced, below 0.2 for dsm (its gradient is
+// noisier, and it targets the score of p * N(0, 0.1^2 I), about 10% off in scale, which alone
+// costs about 0.01). Both parameterisations; MLP [32, 32], 600 Adam steps of 256 points (seen:
+// exact/sliced 0.01-0.03, dsm 0.04-0.11 over seeds 1-4).
 void expect_learns_the_mixture_score(ScoreLoss loss) {
   const auto g = mixture();
   auto gen = at::detail::createCPUGenerator(99);
@@ -412,16 +414,15 @@ void expect_learns_the_mixture_score(ScoreLoss loss) {
   auto truth = g.score(test_x);
   for (auto p : kParams) {
     torch::manual_seed(7);
-    const int64_t H = std::getenv("SW_H") ? std::atoi(std::getenv("SW_H")) : 32;
-    const int ST = std::getenv("SW_S") ? std::atoi(std::getenv("SW_S")) : 600;
-    const double LR = std::getenv("SW_LR") ? std::atof(std::getenv("SW_LR")) : 5e-3;
-    auto m = ScoreModel(ScoreModelOptions({2}).hidden({H, H}).loss(loss).parameterization(p).projections(1).sigma(0.1));
+    auto m = ScoreModel(
+        ScoreModelOptions({2}).hidden({32, 32}).loss(loss).parameterization(p).projections(1).sigma(
+            0.1));
     const auto t0 = std::chrono::steady_clock::now();
-    train(*m, g, ST, LR, 8);
+    train(*m, g, 600, 2e-2, 8);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double err = relative_error(m->score(test_x).detach(), truth);
-    EXPECT_LT(err, 0.2) << to_string(loss) << " " << to_string(p);
+    EXPECT_LT(err, loss == ScoreLoss::dsm ? 0.2 : 0.1) << to_string(loss) << " " << to_string(p);
     std::cout << "[ score    ] " << to_string(loss) << " " << to_string(p) << ": relative error "
               << err << " (" << secs << " s)\n";
   }
