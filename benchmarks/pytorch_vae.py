@@ -49,15 +49,19 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--device", default="cpu")
     args = ap.parse_args()
     torch.manual_seed(1)
-    x_all = torch.from_numpy(load_images(f"{ROOT}/train-images-idx3-ubyte.gz"))
-    model = VAE()
+    dev = torch.device(args.device)
+    x_all = torch.from_numpy(load_images(f"{ROOT}/train-images-idx3-ubyte.gz")).to(dev)
+    model = VAE().to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     n = x_all.size(0)
     times = []
     for r in range(args.repeats + 1):
-        perm = torch.randperm(n)
+        perm = torch.randperm(n, device=dev)
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
         t0 = time.perf_counter()
         for s in range(0, n, args.batch):
             x = x_all[perm[s:s + args.batch]]
@@ -66,10 +70,12 @@ def main():
             opt.zero_grad()
             loss.backward()
             opt.step()
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
         if r > 0:
             times.append(time.perf_counter() - t0)
     sec = statistics.median(times)
-    print(json.dumps({"workload": "vae_pytorch", "torch": torch.__version__,
+    print(json.dumps({"workload": "vae_pytorch", "torch": torch.__version__, "device": args.device,
                       "threads": torch.get_num_threads(), "seconds_per_epoch": sec,
                       "samples_per_second": n / sec,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}))

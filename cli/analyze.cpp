@@ -34,9 +34,11 @@ namespace {
 namespace fs = std::filesystem;
 
 const char* kAnalyzeUsage =
-    "usage: aezoo analyze SUBCOMMAND ...   (SOURCE = a RUN_DIR, or an EXPERIMENT.yaml for the\n"
-    "                                       data-only subcommands points, isomap, tiles,\n"
-    "                                       which also take key=value overrides)\n"
+    "usage: aezoo analyze SUBCOMMAND ... [--checkpoint best|last]\n"
+    "  (SOURCE = a RUN_DIR, or an EXPERIMENT.yaml for the data-only subcommands points,\n"
+    "  isomap, tiles, which also take key=value overrides; --checkpoint: the run's weights,\n"
+    "  default best, the lowest validation loss; use last for a denoising autoencoder, whose\n"
+    "  validation loss is the clean reconstruction and so favours the least denoising epoch)\n"
     "  points SOURCE [--split train] [--n 0] -o FILE.csv\n"
     "      the split's points (x0, x1, ...) and, for synthetic manifolds, their true\n"
     "      coordinates (c0, ...); --n 0 = all\n"
@@ -169,9 +171,14 @@ struct Source {
   }
 };
 
-Source load_source(const std::string& path,
+Source load_source(const Options& o,
+                   const std::string& path,
                    bool need_model,
                    const std::vector<std::string>& overrides = {}) {
+  const std::string checkpoint = o.str("--checkpoint", "best");
+  if (checkpoint != "best" && checkpoint != "last") {
+    throw UsageError("--checkpoint: expected best or last, got '" + checkpoint + "'");
+  }
   Source s;
   s.path = path;
   if (fs::is_directory(path)) {
@@ -179,7 +186,7 @@ Source load_source(const std::string& path,
       throw UsageError("key=value overrides apply to an EXPERIMENT.yaml source, not to the run " +
                        path + " (its config.yaml is what it was trained with)");
     }
-    LoadedRun run = load_run(path, "best");
+    LoadedRun run = load_run(path, checkpoint);
     s.loaded = std::move(run.loaded);
     s.loaded.model->to(torch::kCPU);
     s.trained = true;
@@ -282,13 +289,13 @@ std::string fixed(double v, int digits) {
 // --- subcommands --------------------------------------------------------------------------------
 
 int cmd_points(const std::vector<std::string>& args) {
-  auto o = parse(args, {"--split", "--n", "-o"}, true);
+  auto o = parse(args, {"--checkpoint", "--split", "--n", "-o"}, true);
   if (o.positional.size() != 1)
     throw UsageError("points needs one SOURCE");
   const auto split = check_split(o.str("--split", "train"));
   const auto out = o.output(true);
   const int64_t n = o.integer("--n", 0, 0);
-  Source s = load_source(o.positional[0], false, o.overrides);
+  Source s = load_source(o, o.positional[0], false, o.overrides);
   Csv csv;
   csv.add("x", flat_points(first(split_x(s, split), n)));
   const auto& truth = split_truth(s, split);
@@ -300,14 +307,14 @@ int cmd_points(const std::vector<std::string>& args) {
 }
 
 int cmd_vector_field(const std::vector<std::string>& args) {
-  auto o = parse(args, {"--grid", "--margin", "--split", "-o"});
+  auto o = parse(args, {"--checkpoint", "--grid", "--margin", "--split", "-o"});
   if (o.positional.size() != 1)
     throw UsageError("vector-field needs one RUN_DIR");
   const int64_t steps = o.integer("--grid", 25, 2);
   const double margin = o.number("--margin", 0.5, 0.0);
   const auto split = check_split(o.str("--split", "train"));
   const auto out = o.output(true);
-  Source s = load_source(o.positional[0], true);
+  Source s = load_source(o, o.positional[0], true);
   require_dims(s, 2, "vector-field");
   const auto grid = grid_around(split_x(s, split), steps, margin);
   const auto field = reconstruction_field(s.model(), grid);
@@ -324,14 +331,14 @@ int cmd_vector_field(const std::vector<std::string>& args) {
 }
 
 int cmd_denoise(const std::vector<std::string>& args) {
-  auto o = parse(args, {"--n", "--sigma", "--seed", "--split", "-o"});
+  auto o = parse(args, {"--checkpoint", "--n", "--sigma", "--seed", "--split", "-o"});
   if (o.positional.size() != 1)
     throw UsageError("denoise needs one RUN_DIR");
   const int64_t n = o.integer("--n", 100, 1);
   const int64_t seed = o.integer("--seed", 0, 0);
   const auto split = check_split(o.str("--split", "test"));
   const auto out = o.output(true);
-  Source s = load_source(o.positional[0], true);
+  Source s = load_source(o, o.positional[0], true);
   double sigma = o.number("--sigma", 0.0, 0.0);
   if (!o.has("--sigma")) {
     auto* dae = dynamic_cast<DenoisingImpl*>(&s.model());
@@ -365,14 +372,14 @@ int cmd_denoise(const std::vector<std::string>& args) {
 }
 
 int cmd_curve(const std::vector<std::string>& args) {
-  auto o = parse(args, {"--steps", "--margin", "--split", "-o"});
+  auto o = parse(args, {"--checkpoint", "--steps", "--margin", "--split", "-o"});
   if (o.positional.size() != 1)
     throw UsageError("curve needs one RUN_DIR");
   const int64_t steps = o.integer("--steps", 401, 2);
   const double margin = o.number("--margin", 0.5, 0.0);
   const auto split = check_split(o.str("--split", "train"));
   const auto out = o.output(true);
-  Source s = load_source(o.positional[0], true);
+  Source s = load_source(o, o.positional[0], true);
   require_dims(s, 1, "curve");
   const auto grid = grid_around(split_x(s, split), steps, margin);
   const auto r = reconstruct(s.model(), grid);
@@ -385,7 +392,7 @@ int cmd_curve(const std::vector<std::string>& args) {
 }
 
 int cmd_tangents(const std::vector<std::string>& args) {
-  auto o = parse(args, {"--k", "--split", "--n", "-o"});
+  auto o = parse(args, {"--checkpoint", "--k", "--split", "--n", "-o"});
   if (o.positional.empty())
     throw UsageError("tangents needs at least one RUN_DIR");
   const int64_t k = o.integer("--k", 10, 2);
@@ -400,7 +407,7 @@ int cmd_tangents(const std::vector<std::string>& args) {
             << "local_pca_deg" << std::setw(11) << "(median)" << std::setw(11) << "(median)"
             << "\n";
   for (const auto& dir : o.positional) {
-    Source s = load_source(dir, true);
+    Source s = load_source(o, dir, true);
     const auto& truth = split_truth(s, split);
     if (!truth.defined()) {
       throw Error(dir + ": data set '" + s.data().name +
@@ -446,7 +453,7 @@ int cmd_tangents(const std::vector<std::string>& args) {
 }
 
 int cmd_spectrum(const std::vector<std::string>& args) {
-  auto o = parse(args, {"--n", "--split", "-o"});
+  auto o = parse(args, {"--checkpoint", "--n", "--split", "-o"});
   if (o.positional.empty())
     throw UsageError("spectrum needs at least one RUN_DIR");
   const int64_t n = o.integer("--n", 100, 1);
@@ -456,7 +463,7 @@ int cmd_spectrum(const std::vector<std::string>& args) {
   std::vector<std::string> names;
   int64_t longest = 0;
   for (const auto& dir : o.positional) {
-    Source s = load_source(dir, true);
+    Source s = load_source(o, dir, true);
     const auto x = first(split_x(s, split), n);
     const auto sv = singular_spectrum(encoder_jacobian(s.model(), x)).values.to(torch::kFloat64);
     const auto mean = sv.mean(0);
@@ -496,13 +503,13 @@ int cmd_spectrum(const std::vector<std::string>& args) {
 /// A signed direction as a grey image: 0 is mid-grey, the largest |value| black or white.
 torch::Tensor direction_image(const torch::Tensor& v, const std::vector<int64_t>& shape) {
   const double peak = std::max(v.abs().max().item<double>(), 1e-12);
-  std::vector<int64_t> s{1};
-  s.insert(s.end(), shape.begin(), shape.end());
-  return (0.5 + 0.5 * v / peak).reshape(s).to(torch::kFloat32);
+  return (0.5 + 0.5 * v / peak).reshape(shape).to(torch::kFloat32);
 }
 
 int cmd_tangent_images(const std::vector<std::string>& args) {
-  auto o = parse(args, {"--images", "--vectors", "--k", "--first", "--split", "--scale", "-o"});
+  auto o = parse(
+      args,
+      {"--checkpoint", "--images", "--vectors", "--k", "--first", "--split", "--scale", "-o"});
   if (o.positional.size() != 1)
     throw UsageError("tangent-images needs one RUN_DIR");
   const int64_t images = o.integer("--images", 4, 1);
@@ -512,7 +519,7 @@ int cmd_tangent_images(const std::vector<std::string>& args) {
   const int64_t scale = o.integer("--scale", 3, 1);
   const auto split = check_split(o.str("--split", "test"));
   const auto out = o.output(true);
-  Source s = load_source(o.positional[0], true);
+  Source s = load_source(o, o.positional[0], true);
   const auto& data = s.data();
   if (!data.is_image)
     throw Error(s.path + ": tangent-images needs image data");
@@ -548,7 +555,8 @@ int cmd_tangent_images(const std::vector<std::string>& args) {
 }
 
 int cmd_isomap(const std::vector<std::string>& args) {
-  auto o = parse(args, {"--k", "--n", "--split", "--trust-k", "-o", "--edges"}, true);
+  auto o =
+      parse(args, {"--checkpoint", "--k", "--n", "--split", "--trust-k", "-o", "--edges"}, true);
   if (o.positional.size() != 1)
     throw UsageError("isomap needs one SOURCE");
   const int64_t k = o.integer("--k", 10, 1);
@@ -557,7 +565,7 @@ int cmd_isomap(const std::vector<std::string>& args) {
   const auto split = check_split(o.str("--split", "train"));
   const auto out = o.output(false);
   const auto edges_out = o.str("--edges", "");
-  Source s = load_source(o.positional[0], false, o.overrides);
+  Source s = load_source(o, o.positional[0], false, o.overrides);
   const auto x = first(split_x(s, split), n);
   const auto points = flat_points(x);
   const auto iso = isomap(points, k, 2);
@@ -620,7 +628,8 @@ int cmd_isomap(const std::vector<std::string>& args) {
 }
 
 int cmd_tiles(const std::vector<std::string>& args) {
-  auto o = parse(args, {"--clusters", "--seed", "--scale", "--split", "-o", "--assign"}, true);
+  auto o = parse(
+      args, {"--checkpoint", "--clusters", "--seed", "--scale", "--split", "-o", "--assign"}, true);
   if (o.positional.size() != 1)
     throw UsageError("tiles needs one SOURCE");
   const int64_t clusters = o.integer("--clusters", 16, 1);
@@ -629,7 +638,7 @@ int cmd_tiles(const std::vector<std::string>& args) {
   const auto split = check_split(o.str("--split", "train"));
   const auto out = o.output(true);
   const auto assign_out = o.str("--assign", "");
-  Source s = load_source(o.positional[0], false, o.overrides);
+  Source s = load_source(o, o.positional[0], false, o.overrides);
   const auto points = flat_points(split_x(s, split));
   if (points.size(1) < 2)
     throw Error(s.path + ": tiles needs data of at least 2 dimensions");

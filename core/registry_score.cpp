@@ -12,7 +12,7 @@ namespace {
 // Keys (defaults in brackets; the sliced/dsm keys exist only for that loss):
 //   parameterization: direct | energy [direct]
 //   hidden: int list [128, 128];  activation [softplus]
-//   loss: exact | sliced | dsm [dsm]
+//   loss: exact | sliced | dsm [sliced]
 //   projections: int >= 1 [1];  projection_dist: gaussian | rademacher [rademacher];
 //   variance_reduced: bool [true]                                  (sliced)
 //   sigma: number > 0 [0.1]                                        (dsm)
@@ -24,7 +24,7 @@ ModelPtr build_score_model(ConfigNode& node, const std::vector<int64_t>& input_s
       node.get_choice("parameterization", {"direct", "energy"}, "direct")));
   o.hidden(node.get_int_list("hidden", std::vector<int64_t>{128, 128}, 1));
   o.activation(read_activation(node, "activation", "softplus"));
-  o.loss(score_loss_from_string(node.get_choice("loss", {"exact", "sliced", "dsm"}, "dsm")));
+  o.loss(score_loss_from_string(node.get_choice("loss", {"exact", "sliced", "dsm"}, "sliced")));
   if (o.loss() == ScoreLoss::sliced) {
     o.projections(node.get_int("projections", 1, 1));
     o.projection_dist(projection_dist_from_string(

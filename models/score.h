@@ -21,7 +21,8 @@
 // As an aezoo model (registry type `score_model`) the code is the point itself: encode(x) = x
 // (flattened, code_dim = D), decode(h) = h, and forward(x) = x + sigma_r^2 s(x), the one-step
 // denoiser of Tweedie's formula (E[x | x~] = x~ + sigma^2 d log q_sigma(x~) / dx~; Alain &
-// Bengio 2014, Theorem 1) with sigma_r = `denoise_sigma` (default: the dsm `sigma`).
+// Bengio 2014, Theorem 1) with sigma_r = `denoise_sigma` (default: `sigma`, 0.1, which is
+// the training noise when the loss is dsm).
 #include <torch/torch.h>
 
 #include <functional>
@@ -106,8 +107,9 @@ struct ScoreModelOptions {
   /// C^0 and elu is C^1; with too little smoothness autograd drops the singular part of the
   /// derivatives and the training gradient is wrong. Default: softplus.
   TORCH_ARG(Activation, activation) = Activation::softplus;
-  /// Training objective. Default: dsm.
-  TORCH_ARG(ScoreLoss, loss) = ScoreLoss::dsm;
+  /// Training objective. Default: sliced (it targets the score of p itself, unlike dsm, at a
+  /// cost independent of D, unlike exact).
+  TORCH_ARG(ScoreLoss, loss) = ScoreLoss::sliced;
   /// sliced only: number of projections M. Default: 1.
   TORCH_ARG(int64_t, projections) = 1;
   /// sliced only: distribution of the projections. Default: rademacher.
@@ -117,7 +119,7 @@ struct ScoreModelOptions {
   /// dsm only: noise standard deviation sigma, data units, > 0. Default: 0.1.
   TORCH_ARG(double, sigma) = 0.1;
   /// sigma_r of forward(x) = x + sigma_r^2 s(x) (the Tweedie denoiser), data units, > 0.
-  /// Default (nullopt): `sigma`.
+  /// Default (nullopt): `sigma` (0.1 unless set; with loss dsm it is the training noise).
   TORCH_ARG(c10::optional<double>, denoise_sigma) = c10::nullopt;
 };
 

@@ -23,16 +23,22 @@ fi
 mkdir -p "$WORK" "$FIGDIR"
 
 # train EXPERIMENT RUN_DIR [key=value ...]: trains EXPERIMENT into RUN_DIR unless RUN_DIR
-# already holds a finished run (model.pt) and FORCE is not 1.
+# already holds a finished run (model.pt) of the same experiment file and overrides (a stamp
+# file records them) and FORCE is not 1.
 train() {
   local experiment="$1" dir="$2"
   shift 2
-  if [[ -f "$dir/model.pt" && "${FORCE:-0}" != 1 ]]; then
+  local stamp
+  stamp="$( (cat "$experiment"; printf '%s\n' "$@") | sha256sum | cut -d' ' -f1)"
+  if [[ -f "$dir/model.pt" && "$(cat "$dir/figure-stamp" 2> /dev/null)" == "$stamp" &&
+        "${FORCE:-0}" != 1 ]]; then
     echo "reusing $dir (FORCE=1 retrains)"
     return 0
   fi
   echo "training $experiment -> $dir $*"
+  rm -f "$dir/figure-stamp"
   "$AEZOO" train "$experiment" "output.dir=$dir" "$@" --overwrite --quiet
+  echo "$stamp" > "$dir/figure-stamp"
 }
 
 # render SCRIPT.gp OUTPUT.png [NAME=VALUE ...]: runs a gnuplot script with `out` (the PNG)

@@ -3,7 +3,7 @@
 # estimated by local PCA of the nearest training images ("no sharing across regions") and by
 # a contractive autoencoder (leading right singular vectors of its encoder Jacobian), plus
 # the Jacobian's singular value spectrum of the CAE against a plain autoencoder (the
-# contraction profile). Trains two one-layer models on 20000 images (about a minute each).
+# contraction profile). Trains two one-layer models on 20000 images (about half a minute each).
 #   bash scripts/figures/fig14_10.sh     -> docs/figures/fig14_10.png
 source "$(dirname "$0")/common.sh"
 DIR="$WORK/fig14_10"
@@ -12,4 +12,4 @@ train experiments/fig14_10_autoencoder_fashion.yaml "$DIR/autoencoder"
 "$AEZOO" analyze tangent-images "$DIR/contractive" --images 4 --first 0 --vectors 5 --k 50 \
   --scale 2 -o "$DIR/tangents.png"
 "$AEZOO" analyze spectrum "$DIR/contractive" "$DIR/autoencoder" --n 200 -o "$DIR/spectrum.csv"
-render "$GP/fig14_10.gp" "$FIGDIR/fig14_10.png" dir="$DIR"
+render "$GP/fig14_10.gp" "$FIGDIR/fig14_10.png" dir="$DIR" rows=4 cols=5 scale=2

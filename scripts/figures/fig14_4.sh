@@ -6,5 +6,5 @@ source "$(dirname "$0")/common.sh"
 RUN="$WORK/fig14_4"
 train experiments/fig14_4_denoising_spiral.yaml "$RUN"
 "$AEZOO" analyze points "$RUN" --split train -o "$RUN/points.csv"
-"$AEZOO" analyze denoise "$RUN" --n 30 --seed 3 -o "$RUN/denoise.csv"
+"$AEZOO" analyze denoise "$RUN" --checkpoint last --n 30 --seed 3 -o "$RUN/denoise.csv"
 render "$GP/fig14_4.gp" "$FIGDIR/fig14_4.png" run="$RUN" sigma=0.1

@@ -14,5 +14,5 @@ set xrange [-1.6:1.6]
 set yrange [-1.6:1.6]
 plot x with lines dt 2 lw 2 lc rgb "#777777" title "identity r(x) = x", \
      dir."/denoising.csv" skip 1 using 1:2 with lines lw 3 lc rgb "#1f78b4" title "denoising AE (sigma = 0.25)", \
-     dir."/contractive.csv" skip 1 using 1:2 with lines lw 3 lc rgb "#33a02c" title "contractive AE", \
+     dir."/contractive.csv" skip 1 using 1:2 with lines lw 3 lc rgb "#33a02c" title "contractive AE (lambda = 3)", \
      dir."/points.csv" skip 1 using 1:1 with points pt 7 ps 1.2 lc rgb "#e41a1c" title "data points x_0, x_1, x_2"

@@ -23,6 +23,6 @@ else
 fi
 for model in denoising contractive; do
   train "experiments/fig14_7_${model}_points.yaml" "$DIR/$model" "data.train_file=$DIR/points.csv"
-  "$AEZOO" analyze curve "$DIR/$model" --steps 401 --margin 0.6 -o "$DIR/$model.csv"
+  "$AEZOO" analyze curve "$DIR/$model" --checkpoint last --steps 401 --margin 0.6 -o "$DIR/$model.csv"
 done
 render "$GP/fig14_7.gp" "$FIGDIR/fig14_7.png" dir="$DIR"

@@ -6,9 +6,10 @@ set output out
 set datafile separator ","
 set palette defined (0 "#440154", 1 "#3b528b", 2 "#21918c", 3 "#5ec962", 4 "#fde725")
 unset colorbox
+set cbrange [1.5*pi:4.5*pi]  # the swiss roll's t
 set multiplot layout 1,3 title "Fig. 14.8: nearest-neighbour graph on the swiss roll, and the embeddings it gives" font ",13"
 
-set title "(a) k-nearest-neighbour graph (k = 8)"
+set title "(a) k-nearest-neighbour graph (k = 6)"
 set view 72, 18, 1.25
 set xyplane 0
 set xlabel "x_0"

@@ -7,6 +7,6 @@
 source "$(dirname "$0")/common.sh"
 RUN="$WORK/fig14_8"
 train experiments/fig14_8_autoencoder_swiss_roll.yaml "$RUN"
-"$AEZOO" analyze isomap "$RUN" --k 8 --n 900 -o "$RUN/isomap.csv" --edges "$RUN/edges.csv" \
+"$AEZOO" analyze isomap "$RUN" --k 6 --n 900 -o "$RUN/isomap.csv" --edges "$RUN/edges.csv" \
   | tee "$RUN/isomap.txt"
 render "$GP/fig14_8.gp" "$FIGDIR/fig14_8.png" run="$RUN"

@@ -4,7 +4,7 @@
 set terminal pngcairo size 1400,640 font "DejaVu Sans,11"
 set output out
 set datafile separator ","
-set palette defined (0 "#e41a1c", 1 "#377eb8", 2 "#4daf4a", 3 "#984ea3", 4 "#ff7f00", 5 "#a65628", 6 "#f781bf")
+set palette defined (0 "#e41a1c", 1 "#377eb8", 2 "#4daf4a", 3 "#984ea3", 4 "#ff7f00", 5 "#a65628", 6 "#f781bf") maxcolors 7
 unset colorbox
 set multiplot layout 1,2 title "Fig. 14.9: tiling a manifold with local coordinate systems (k-means + local PCA \"pancakes\")" font ",13"
 
@@ -19,7 +19,7 @@ plot dir."/spiral_points.csv" skip 1 using 1:2:(int($3)%7) with points pt 7 ps 0
 
 set title "swiss roll: 40 charts (discs in the estimated tangent planes)"
 set size ratio 0
-set view 65, 20, 1.2
+set view 68, 28, 1.25
 set xyplane 0
 set xlabel "x_0"
 set ylabel "x_1"
@@ -28,7 +28,9 @@ set xtics 0.5
 set ytics 0.5
 set ztics 0.5
 set pm3d depthorder border lc rgb "#333333" lw 0.5
-set style fill transparent solid 0.6
-splot dir."/swiss_roll_charts.csv" skip 1 using 2:3:4:(int($1)%7) with polygons fc palette notitle, \
-      dir."/swiss_roll_points.csv" skip 1 every 3 using 1:2:3 with points pt 7 ps 0.15 lc rgb "#555555" notitle
+set style fill transparent solid 0.65
+# One plot element per chart (data block c), so each can get its own colour.
+array C[7] = [0xe41a1c, 0x377eb8, 0x4daf4a, 0x984ea3, 0xff7f00, 0xa65628, 0xf781bf]
+splot for [c=0:39] dir."/swiss_roll_charts.csv" skip 1 every :::c::c using 2:3:4 with polygons fc rgb C[c%7+1] notitle, \
+      dir."/swiss_roll_points.csv" skip 1 every 2 using 1:2:3 with points pt 7 ps 0.15 lc rgb "#555555" notitle
 unset multiplot

@@ -38,10 +38,12 @@ TEST(Registry, ListsTheBuiltinModels) {
 TEST(Registry, EveryModelBuildsFromMinimalYamlAndTrainsAStep) {
   for (const auto& name : model_names()) {
     torch::manual_seed(0);
-    auto model = build("type: " + name + "\nlatent_dim: 3\n");
+    // Score models have no code size: their code is the point itself.
+    const bool score = name == "score_model";
+    auto model = build("type: " + name + (score ? "\n" : "\nlatent_dim: 3\n"));
     ASSERT_TRUE(model) << name;
     EXPECT_EQ(model->type(), name);
-    EXPECT_EQ(model->code_dim(), 3);
+    EXPECT_EQ(model->code_dim(), score ? 144 : 3);
     EXPECT_EQ(model->input_shape(), kImage);
     auto x = torch::rand({16, 1, 12, 12});
     torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(1e-3));

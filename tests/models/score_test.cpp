@@ -130,7 +130,7 @@ TEST(ScoreModel, ShapesTermsAndMetrics) {
 
 TEST(ScoreModel, ForwardIsTheTweedieDenoiser) {
   torch::manual_seed(0);
-  auto m = ScoreModel(ScoreModelOptions({2}).hidden({8}).sigma(0.2));
+  auto m = ScoreModel(ScoreModelOptions({2}).hidden({8}).loss(ScoreLoss::dsm).sigma(0.2));
   EXPECT_DOUBLE_EQ(m->denoise_sigma(), 0.2);
   auto x = torch::randn({6, 2});
   EXPECT_TRUE(torch::allclose(m->forward(x), x + 0.04 * m->score(x), 1e-6, 1e-6));
@@ -165,7 +165,8 @@ TEST(ScoreModel, PrettyPrint) {
   ScoreModel(ScoreModelOptions({2}))->pretty_print(a);
   EXPECT_EQ(a.str(),
             "aezoo::ScoreModel(input_shape=[2], parameterization=direct, hidden=[128, 128], "
-            "activation=softplus, loss=dsm, sigma=0.1, denoise_sigma=0.1)");
+            "activation=softplus, loss=sliced, projections=1, projection_dist=rademacher, "
+            "variance_reduced=true, denoise_sigma=0.1)");
   ScoreModel(ScoreModelOptions({1, 2, 2})
                  .parameterization(ScoreParameterization::energy)
                  .hidden({4})

@@ -1,0 +1,196 @@
+// End-to-end tests of `aezoo analyze` (cli/analyze.cpp): each trains a tiny run with the
+// built binary, runs the subcommands as a user would, and checks exit status, output tables
+// and CSV files, and the error paths.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+using namespace aezoo;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kBinary = std::string(AEZOO_BINARY_DIR) + "/aezoo";
+
+struct Result {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string quote(const std::string& s) {
+  return "'" + s + "'";
+}
+
+Result run(const std::string& args, const test::TempDir& dir) {
+  const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
+  const std::string cmd = kBinary + " " + args + " >" + quote(out) + " 2>" + quote(err);
+  const int raw = std::system(cmd.c_str());
+  Result r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = test::read_file(out);
+  r.err = test::read_file(err);
+  return r;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> v;
+  std::istringstream s(text);
+  for (std::string l; std::getline(s, l);)
+    v.push_back(l);
+  return v;
+}
+
+/// A denoising autoencoder on a noisy circle that trains in about a second.
+std::string circle_experiment(const std::string& out_dir) {
+  return "name: analyze_test\n"
+         "seed: 2\n"
+         "data: {dataset: circle, num_points: 300, noise: 0.05}\n"
+         "model:\n"
+         "  type: denoising\n"
+         "  latent_dim: 4\n"
+         "  hidden: [16]\n"
+         "  activation: tanh\n"
+         "  likelihood: gaussian\n"
+         "  likelihood_scale: 0.1\n"
+         "  gaussian_sigma: 0.1\n"
+         "trainer:\n"
+         "  epochs: 2\n"
+         "  batch_size: 32\n"
+         "output:\n"
+         "  dir: " +
+         out_dir + "\n";
+}
+
+/// A trained run shared by the tests of this file.
+class AnalyzeCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir();
+    experiment_ = dir_->file("exp.yaml");
+    run_dir_ = dir_->file("run");
+    test::write_file(experiment_, circle_experiment(run_dir_));
+    const Result r = run("train " + quote(experiment_) + " --quiet", *dir_);
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  static test::TempDir* dir_;
+  static std::string experiment_, run_dir_;
+};
+
+test::TempDir* AnalyzeCli::dir_ = nullptr;
+std::string AnalyzeCli::experiment_, AnalyzeCli::run_dir_;
+
+}  // namespace
+
+TEST_F(AnalyzeCli, VectorFieldAndDenoiseWriteCsv) {
+  const std::string field = dir_->file("field.csv");
+  Result r = run("analyze vector-field " + quote(run_dir_) + " --grid 5 -o " + quote(field), *dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto rows = lines(test::read_file(field));
+  ASSERT_EQ(rows.size(), 26u);  // header + 5 x 5 grid
+  EXPECT_EQ(rows[0], "x0,x1,dx0,dx1");
+
+  const std::string noisy = dir_->file("denoise.csv");
+  r = run("analyze denoise " + quote(run_dir_) + " --n 7 --checkpoint last -o " + quote(noisy),
+          *dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  rows = lines(test::read_file(noisy));
+  ASSERT_EQ(rows.size(), 8u);
+  EXPECT_EQ(rows[0], "x0,x1,noisy0,noisy1,recon0,recon1");
+  EXPECT_NE(r.out.find("mean distance to the manifold"), std::string::npos) << r.out;
+}
+
+TEST_F(AnalyzeCli, TangentsTableAndPerPointCsv) {
+  const std::string csv = dir_->file("tangents.csv");
+  const Result r = run("analyze tangents " + quote(run_dir_) + " --k 8 -o " + quote(csv), *dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto out = lines(r.out);
+  ASSERT_GE(out.size(), 2u);
+  EXPECT_NE(out[0].find("jacobian_deg"), std::string::npos);
+  EXPECT_EQ(out[1].rfind("circle", 0), 0u) << out[1];
+  const auto rows = lines(test::read_file(csv));
+  EXPECT_EQ(rows[0], "x0,x1,jac0,jac1,pca0,pca1,true0,true1,err_jac,err_pca");
+  EXPECT_EQ(rows.size(), 61u);  // the 60 test points of 300
+}
+
+TEST_F(AnalyzeCli, SpectrumIsomapTilesAndPoints) {
+  const std::string spectrum = dir_->file("spectrum.csv");
+  Result r = run("analyze spectrum " + quote(run_dir_) + " --n 10 -o " + quote(spectrum), *dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto rows = lines(test::read_file(spectrum));
+  ASSERT_EQ(rows.size(), 3u);  // header + min(code 4, D 2) singular values
+  EXPECT_EQ(rows[0], "index,run");
+
+  const std::string iso = dir_->file("iso.csv"), edges = dir_->file("edges.csv");
+  r = run("analyze isomap " + quote(run_dir_) + " --k 8 --n 100 -o " + quote(iso) + " --edges " +
+              quote(edges),
+          *dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("isomap (k=8)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("denoising code"), std::string::npos) << r.out;
+  rows = lines(test::read_file(iso));
+  EXPECT_EQ(rows[0], "x0,x1,c0,iso0,iso1,code0,code1,code2,code3");
+  EXPECT_EQ(rows.size(), 101u);
+  EXPECT_EQ(lines(test::read_file(edges))[0], "i,j,a0,a1,b0,b1");
+
+  // Data-only subcommands take an experiment file and overrides.
+  const std::string charts = dir_->file("charts.csv"), assign = dir_->file("assign.csv");
+  r = run("analyze tiles " + quote(experiment_) + " data.num_points=200 --clusters 5 -o " +
+              quote(charts) + " --assign " + quote(assign),
+          *dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  rows = lines(test::read_file(charts));
+  EXPECT_EQ(rows[0], "chart,x0,x1");
+  EXPECT_EQ(rows.size(), 1u + 5 * 49 + 4);  // 5 closed outlines of 49 vertices, 4 blank lines
+  EXPECT_EQ(lines(test::read_file(assign)).size(), 1u + 144);  // 72% of 200 are training points
+
+  const std::string points = dir_->file("points.csv");
+  r = run("analyze points " + quote(run_dir_) + " --split test --n 5 -o " + quote(points), *dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  rows = lines(test::read_file(points));
+  EXPECT_EQ(rows[0], "x0,x1,c0");
+  EXPECT_EQ(rows.size(), 6u);
+}
+
+TEST_F(AnalyzeCli, ErrorsAreOneLineWithStatus) {
+  // Usage mistakes: status 2 and the analyze usage.
+  Result r = run("analyze frobnicate", *dir_);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind("error: unknown analyze subcommand 'frobnicate'", 0), 0u) << r.err;
+  r = run("analyze vector-field " + quote(run_dir_), *dir_);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("-o FILE is required"), std::string::npos) << r.err;
+  r = run("analyze tangents " + quote(run_dir_) + " --k two", *dir_);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--k: expected an integer"), std::string::npos) << r.err;
+  r = run("analyze isomap " + quote(run_dir_) + " data.noise=0", *dir_);
+  EXPECT_EQ(r.status, 2);
+  r = run("analyze points " + quote(run_dir_) + " --checkpoint newest -o x.csv", *dir_);
+  EXPECT_EQ(r.status, 2);
+  // Input that does not fit the subcommand: status 1, one `error:` line.
+  const std::string out = dir_->file("curve.csv");
+  r = run("analyze curve " + quote(run_dir_) + " -o " + quote(out), *dir_);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("needs 1-D data"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  r = run("analyze tangent-images " + quote(run_dir_) + " -o " + quote(dir_->file("t.png")), *dir_);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("needs image data"), std::string::npos) << r.err;
+  r = run("analyze vector-field " + quote(dir_->file("missing")) + " -o x.csv", *dir_);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("no such run directory"), std::string::npos) << r.err;
+  r = run("analyze isomap " + quote(experiment_) + " --k 1 --n 50", *dir_);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("disconnected"), std::string::npos) << r.err;
+}
