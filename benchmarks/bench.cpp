@@ -54,26 +54,37 @@ struct Workload {
 
 const std::vector<Workload>& workloads() {
   static const std::vector<Workload> w = {
-      {"vae", "VAE 784-400-20 (ReLU, Bernoulli), the pytorch/examples model",
-       "{type: vae, latent_dim: 20, hidden: [400], activation: relu, likelihood: bernoulli}", ""},
-      {"mlp_ae", "deep MLP autoencoder 784-512-256-32 (the default experiment)",
-       "{type: autoencoder, latent_dim: 32, hidden: [512, 256]}", ""},
-      {"ae_1layer", "autoencoder, one sigmoid layer 784-256 (baseline of the CAE rows)",
-       "{type: autoencoder, latent_dim: 256, hidden: [], code_activation: sigmoid}", ""},
-      {"cae_closed", "contractive, one sigmoid layer, closed form",
+      {"vae",
+       "VAE 784-400-20 (ReLU, Bernoulli), the pytorch/examples model",
+       "{type: vae, latent_dim: 20, hidden: [400], activation: relu, likelihood: bernoulli}",
+       ""},
+      {"mlp_ae",
+       "deep MLP autoencoder 784-512-256-32 (the default experiment)",
+       "{type: autoencoder, latent_dim: 32, hidden: [512, 256]}",
+       ""},
+      {"ae_1layer",
+       "autoencoder, one sigmoid layer 784-256 (baseline of the CAE rows)",
+       "{type: autoencoder, latent_dim: 256, hidden: [], code_activation: sigmoid}",
+       ""},
+      {"cae_closed",
+       "contractive, one sigmoid layer, closed form",
        "{type: contractive, latent_dim: 256, hidden: [], code_activation: sigmoid, "
        "estimator: closed_form}",
        "ae_1layer"},
-      {"cae_random", "contractive, one sigmoid layer, random projection, 1 probe",
+      {"cae_random",
+       "contractive, one sigmoid layer, random projection, 1 probe",
        "{type: contractive, latent_dim: 256, hidden: [], code_activation: sigmoid, "
        "estimator: random, probes: 1}",
        "ae_1layer"},
-      {"cae_exact", "contractive, one sigmoid layer, exact (one VJP per code unit)",
+      {"cae_exact",
+       "contractive, one sigmoid layer, exact (one VJP per code unit)",
        "{type: contractive, latent_dim: 256, hidden: [], code_activation: sigmoid, "
        "estimator: exact}",
        "ae_1layer"},
-      {"dae", "denoising autoencoder 784-512-256-32, Gaussian corruption 0.3",
-       "{type: denoising, latent_dim: 32, hidden: [512, 256], gaussian_sigma: 0.3}", "mlp_ae"},
+      {"dae",
+       "denoising autoencoder 784-512-256-32, Gaussian corruption 0.3",
+       "{type: denoising, latent_dim: 32, hidden: [512, 256], gaussian_sigma: 0.3}",
+       "mlp_ae"},
   };
   return w;
 }
@@ -95,13 +106,15 @@ std::string experiment_yaml(const Workload& w, int64_t batch, int64_t threads) {
 torch::Device g_device = torch::kCPU;
 
 void sync() {
-  if (g_device.is_cuda()) torch::cuda::synchronize();
+  if (g_device.is_cuda())
+    torch::cuda::synchronize();
 }
 
 /// Median time of torch::mm on [m, k] x [k, n] (on the benchmark's device).
 double time_mm(int64_t m, int64_t k, int64_t n) {
   auto a = torch::randn({m, k}, g_device), b = torch::randn({k, n}, g_device);
-  for (int i = 0; i < 3; ++i) torch::mm(a, b);
+  for (int i = 0; i < 3; ++i)
+    torch::mm(a, b);
   sync();
   std::vector<double> t;
   for (int i = 0; i < 15; ++i) {
@@ -120,7 +133,8 @@ std::pair<double, double> gemm_floor_per_step(aezoo::AutoencoderBase& model, int
   double flops = 0, secs = 0;
   bool first = true;
   for (const auto& p : model.named_parameters()) {
-    if (p.value().dim() != 2) continue;
+    if (p.value().dim() != 2)
+      continue;
     const int64_t out = p.value().size(0), in = p.value().size(1);
     flops += 2.0 * batch * in * out * 2;  // forward + weight gradient
     secs += time_mm(batch, in, out) + time_mm(out, batch, in);
@@ -143,7 +157,8 @@ int64_t peak_rss_kb() {
 int child(const std::string& name, int repeats, int64_t max_steps, int64_t batch, int64_t threads) {
   const Workload* w = nullptr;
   for (const auto& x : workloads()) {
-    if (x.name == name) w = &x;
+    if (x.name == name)
+      w = &x;
   }
   if (!w) {
     std::cerr << "error: unknown workload '" << name << "'\n";
@@ -226,13 +241,15 @@ int child(const std::string& name, int repeats, int64_t max_steps, int64_t batch
 /// Spawns `argv` and returns its stdout; empty when it fails.
 std::string capture(const std::vector<std::string>& args) {
   int fds[2];
-  if (pipe(fds) != 0) return "";
+  if (pipe(fds) != 0)
+    return "";
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
   posix_spawn_file_actions_addclose(&fa, fds[0]);
   std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   pid_t pid;
   int rc = posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), environ);
@@ -242,10 +259,12 @@ std::string capture(const std::vector<std::string>& args) {
   if (rc == 0) {
     char buf[4096];
     ssize_t k;
-    while ((k = read(fds[0], buf, sizeof buf)) > 0) out.append(buf, k);
+    while ((k = read(fds[0], buf, sizeof buf)) > 0)
+      out.append(buf, k);
     int status = 0;
     waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) out.clear();
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      out.clear();
   }
   close(fds[0]);
   return out;
@@ -255,7 +274,8 @@ std::string last_line(const std::string& s) {
   std::istringstream in(s);
   std::string line, last;
   while (std::getline(in, line)) {
-    if (!line.empty()) last = line;
+    if (!line.empty())
+      last = line;
   }
   return last;
 }
@@ -312,7 +332,8 @@ int main(int argc, char** argv) {
       std::cerr << "error: --device cuda: CUDA is not available on this machine\n";
       return 1;
     }
-    if (!child_name.empty()) return child(child_name, repeats, max_steps, batch, threads);
+    if (!child_name.empty())
+      return child(child_name, repeats, max_steps, batch, threads);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
@@ -320,27 +341,48 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> names;
   if (list.empty()) {
-    for (const auto& w : workloads()) names.push_back(w.name);
+    for (const auto& w : workloads())
+      names.push_back(w.name);
   } else {
     std::stringstream ss(list);
-    for (std::string s; std::getline(ss, s, ',');) names.push_back(s);
+    for (std::string s; std::getline(ss, s, ',');)
+      names.push_back(s);
   }
   std::map<std::string, aezoo::Json> results;
   aezoo::Json all = aezoo::Json::array();
-  std::printf("%-11s %9s %10s %6s %6s %6s %8s %8s %8s %7s %9s\n", "workload", "s/epoch",
-              "samples/s", "fwd%", "bwd%", "opt%", "GFLOP/s", "floor_s", "x_floor", "RSS_MB",
+  std::printf("%-11s %9s %10s %6s %6s %6s %8s %8s %8s %7s %9s\n",
+              "workload",
+              "s/epoch",
+              "samples/s",
+              "fwd%",
+              "bwd%",
+              "opt%",
+              "GFLOP/s",
+              "floor_s",
+              "x_floor",
+              "RSS_MB",
               "x_ref");
   for (const auto& name : names) {
     // Steps timed per repeat: the contractive exact estimator is timed on part of an epoch.
     std::string steps = opt["--max-steps"];
-    if (steps == "0" && name == "cae_exact") steps = "40";
-    std::string out = capture({"/proc/self/exe", "--child", name, "--repeats",
-                               std::to_string(repeats), "--max-steps", steps, "--batch",
-                               std::to_string(batch), "--threads", std::to_string(threads),
-                               "--device", opt["--device"]});
+    if (steps == "0" && name == "cae_exact")
+      steps = "40";
+    std::string out = capture({"/proc/self/exe",
+                               "--child",
+                               name,
+                               "--repeats",
+                               std::to_string(repeats),
+                               "--max-steps",
+                               steps,
+                               "--batch",
+                               std::to_string(batch),
+                               "--threads",
+                               std::to_string(threads),
+                               "--device",
+                               opt["--device"]});
     if (out.empty()) {
-      std::printf("%-11s failed (run `aezoo_bench --child %s` to see why)\n", name.c_str(),
-                  name.c_str());
+      std::printf(
+          "%-11s failed (run `aezoo_bench --child %s` to see why)\n", name.c_str(), name.c_str());
       continue;
     }
     aezoo::Json j = aezoo::Json::parse(last_line(out));
@@ -356,7 +398,8 @@ int main(int argc, char** argv) {
                      results[w.compare_to].at("seconds_per_step").as_number();
       }
     }
-    std::printf("%-11s %9s %10s %6s %6s %6s %8s %8s %8s %7s %9s\n", name.c_str(),
+    std::printf("%-11s %9s %10s %6s %6s %6s %8s %8s %8s %7s %9s\n",
+                name.c_str(),
                 fmt(j.at("seconds_per_epoch").as_number()).c_str(),
                 fmt(j.at("samples_per_second").as_number(), 0).c_str(),
                 fmt(100 * j.at("forward_share").as_number(), 0).c_str(),
@@ -365,7 +408,8 @@ int main(int argc, char** argv) {
                 fmt(j.at("achieved_gflops").as_number(), 1).c_str(),
                 fmt(j.at("gemm_floor_seconds").as_number()).c_str(),
                 fmt(j.at("ratio_to_floor").as_number()).c_str(),
-                fmt(j.at("peak_rss_mb").as_number(), 0).c_str(), ref.c_str());
+                fmt(j.at("peak_rss_mb").as_number(), 0).c_str(),
+                ref.c_str());
     std::fflush(stdout);
     results[name] = j;
     all.push_back(j);
@@ -373,26 +417,40 @@ int main(int argc, char** argv) {
   if (python) {
     const std::string script = std::string(AEZOO_SOURCE_DIR) + "/benchmarks/pytorch_vae.py";
     for (const char* py : {"/usr/bin/python3", "python3"}) {
-      std::string out = capture({py, script, "--repeats", std::to_string(repeats), "--batch",
-                                 std::to_string(batch)});
-      if (out.empty()) continue;
+      std::string out = capture(
+          {py, script, "--repeats", std::to_string(repeats), "--batch", std::to_string(batch)});
+      if (out.empty())
+        continue;
       aezoo::Json j = aezoo::Json::parse(last_line(out));
       std::string vs = results.count("vae")
                            ? fmt(results["vae"].at("seconds_per_epoch").as_number() /
                                      j.at("seconds_per_epoch").as_number(),
-                                 2) + " (aezoo/PyTorch)"
+                                 2) +
+                                 " (aezoo/PyTorch)"
                            : "";
-      std::printf("%-11s %9s %10s %6s %6s %6s %8s %8s %8s %7s %s\n", "vae_pytorch",
+      std::printf("%-11s %9s %10s %6s %6s %6s %8s %8s %8s %7s %s\n",
+                  "vae_pytorch",
                   fmt(j.at("seconds_per_epoch").as_number()).c_str(),
-                  fmt(j.at("samples_per_second").as_number(), 0).c_str(), "", "", "", "", "", "",
-                  fmt(j.at("peak_rss_mb").as_number(), 0).c_str(), vs.c_str());
+                  fmt(j.at("samples_per_second").as_number(), 0).c_str(),
+                  "",
+                  "",
+                  "",
+                  "",
+                  "",
+                  "",
+                  fmt(j.at("peak_rss_mb").as_number(), 0).c_str(),
+                  vs.c_str());
       all.push_back(j);
       break;
     }
   }
-  std::printf("device %s, batch %lld; medians of %d timed passes after a warm-up; each workload in its own process; "
-              "floor_s = GEMM time of the same shapes measured in that process\n",
-              opt["--device"].c_str(), static_cast<long long>(batch), repeats);
+  std::printf(
+      "device %s, batch %lld; medians of %d timed passes after a warm-up; each workload in its own "
+      "process; "
+      "floor_s = GEMM time of the same shapes measured in that process\n",
+      opt["--device"].c_str(),
+      static_cast<long long>(batch),
+      repeats);
   if (!json_out.empty()) {
     std::ofstream f(json_out);
     f << all.dump() << "\n";

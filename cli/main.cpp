@@ -34,9 +34,11 @@ const char* kUsage =
 
 /// Error messages are printed on one line.
 std::string one_line(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+    s.pop_back();
   for (auto& c : s) {
-    if (c == '\n') c = ' ';
+    if (c == '\n')
+      c = ' ';
   }
   return s;
 }
@@ -54,14 +56,18 @@ struct Args {
 };
 
 /// Splits argv into positionals, k=v overrides, valued options and flags.
-Args parse_args(int argc, char** argv, int start, const std::vector<std::string>& valued,
+Args parse_args(int argc,
+                char** argv,
+                int start,
+                const std::vector<std::string>& valued,
                 const std::vector<std::string>& flags) {
   Args a;
   for (int i = start; i < argc; ++i) {
     std::string s = argv[i];
     if (s.rfind("-", 0) == 0) {
       if (std::find(valued.begin(), valued.end(), s) != valued.end()) {
-        if (i + 1 >= argc) throw UsageError("option " + s + " needs a value");
+        if (i + 1 >= argc)
+          throw UsageError("option " + s + " needs a value");
         a.options[s] = argv[++i];
       } else if (std::find(flags.begin(), flags.end(), s) != flags.end()) {
         a.flags[s] = true;
@@ -84,21 +90,25 @@ std::string option_or(const Args& a, const std::string& name, const std::string&
 
 int64_t count_parameters(aezoo::AutoencoderBase& m) {
   int64_t n = 0;
-  for (const auto& p : m.parameters()) n += p.numel();
+  for (const auto& p : m.parameters())
+    n += p.numel();
   return n;
 }
 
 int cmd_list(const Args& a) {
-  if (a.positional.size() > 1) throw UsageError("list takes at most one argument");
+  if (a.positional.size() > 1)
+    throw UsageError("list takes at most one argument");
   const std::string what = a.positional.empty() ? "" : a.positional[0];
   if (!what.empty() && what != "models" && what != "datasets") {
     throw UsageError("list: expected 'models' or 'datasets', got '" + what + "'");
   }
   if (what.empty() || what == "models") {
-    for (const auto& name : aezoo::model_names()) std::cout << name << "\n";
+    for (const auto& name : aezoo::model_names())
+      std::cout << name << "\n";
   }
   if (what.empty() || what == "datasets") {
-    for (const auto& name : aezoo::dataset_names()) std::cout << name << "\n";
+    for (const auto& name : aezoo::dataset_names())
+      std::cout << name << "\n";
   }
   return 0;
 }
@@ -109,7 +119,8 @@ void print_summary(const aezoo::LoadedExperiment& le) {
   std::cerr << "experiment " << le.experiment.name << " (" << le.experiment.file << ")\n"
             << "  data   " << d.name << ": train " << n(d.train_x) << ", val " << n(d.val_x)
             << ", test " << n(d.test_x) << " examples of shape [";
-  for (size_t i = 0; i < d.input_shape.size(); ++i) std::cerr << (i ? ", " : "") << d.input_shape[i];
+  for (size_t i = 0; i < d.input_shape.size(); ++i)
+    std::cerr << (i ? ", " : "") << d.input_shape[i];
   std::cerr << "], normalization " << aezoo::to_string(d.normalization) << "\n  model  ";
   le.model->pretty_print(std::cerr);
   std::cerr << "\n         " << count_parameters(*le.model) << " parameters\n"
@@ -118,7 +129,8 @@ void print_summary(const aezoo::LoadedExperiment& le) {
 }
 
 int cmd_validate(const Args& a) {
-  if (a.positional.size() != 1) throw UsageError("validate needs one EXPERIMENT.yaml");
+  if (a.positional.size() != 1)
+    throw UsageError("validate needs one EXPERIMENT.yaml");
   auto le = aezoo::load_experiment(a.positional[0], a.overrides);
   print_summary(le);
   std::cout << "ok: " << a.positional[0] << "\n";
@@ -139,16 +151,17 @@ int cmd_train(const Args& a) {
     dir = a.options.at("--resume");
     result = aezoo::resume_run(dir, opts);
   } else {
-    if (a.positional.size() != 1) throw UsageError("train needs one EXPERIMENT.yaml");
+    if (a.positional.size() != 1)
+      throw UsageError("train needs one EXPERIMENT.yaml");
     auto le = aezoo::load_experiment(a.positional[0], a.overrides);
-    if (!opts.quiet) print_summary(le);
+    if (!opts.quiet)
+      print_summary(le);
     dir = le.experiment.output_dir;
     result = aezoo::train_experiment(le, opts);
   }
   if (result.interrupted) {
-    std::cerr << "interrupted after epoch " << result.epochs_completed << " (step "
-              << result.steps << "); checkpoint saved. Continue with: aezoo train --resume "
-              << dir << "\n";
+    std::cerr << "interrupted after epoch " << result.epochs_completed << " (step " << result.steps
+              << "); checkpoint saved. Continue with: aezoo train --resume " << dir << "\n";
     return 130;
   }
   std::cerr << "done: " << result.epochs_completed << " epochs"
@@ -159,7 +172,8 @@ int cmd_train(const Args& a) {
 }
 
 int cmd_eval(const Args& a) {
-  if (a.positional.size() != 1) throw UsageError("eval needs one RUN_DIR");
+  if (a.positional.size() != 1)
+    throw UsageError("eval needs one RUN_DIR");
   const std::string checkpoint = option_or(a, "--checkpoint", "best");
   if (checkpoint != "best" && checkpoint != "last") {
     throw UsageError("--checkpoint: expected best or last, got '" + checkpoint + "'");
@@ -176,10 +190,10 @@ int cmd_eval(const Args& a) {
 }
 
 int cmd_export(const Args& a) {
-  if (a.positional.size() != 1) throw UsageError("export needs one RUN_DIR");
+  if (a.positional.size() != 1)
+    throw UsageError("export needs one RUN_DIR");
   const std::string dir = a.positional[0];
-  const std::string out =
-      option_or(a, "-o", (std::filesystem::path(dir) / "model.pt").string());
+  const std::string out = option_or(a, "-o", (std::filesystem::path(dir) / "model.pt").string());
   auto run = aezoo::load_run(dir, "best");
   aezoo::export_run(run, out);
   std::cout << out << std::endl;
@@ -203,13 +217,17 @@ int main(int argc, char** argv) {
       std::cout << "aezoo " << aezoo::version() << " (LibTorch " << aezoo::torch_version() << ")\n";
       return 0;
     }
-    if (cmd == "list") return cmd_list(parse_args(argc, argv, 2, {}, {}));
-    if (cmd == "validate") return cmd_validate(parse_args(argc, argv, 2, {}, {}));
+    if (cmd == "list")
+      return cmd_list(parse_args(argc, argv, 2, {}, {}));
+    if (cmd == "validate")
+      return cmd_validate(parse_args(argc, argv, 2, {}, {}));
     if (cmd == "train") {
       return cmd_train(parse_args(argc, argv, 2, {"--resume"}, {"--overwrite", "--quiet"}));
     }
-    if (cmd == "eval") return cmd_eval(parse_args(argc, argv, 2, {"--split", "--checkpoint"}, {}));
-    if (cmd == "export") return cmd_export(parse_args(argc, argv, 2, {"-o"}, {}));
+    if (cmd == "eval")
+      return cmd_eval(parse_args(argc, argv, 2, {"--split", "--checkpoint"}, {}));
+    if (cmd == "export")
+      return cmd_export(parse_args(argc, argv, 2, {"-o"}, {}));
     if (cmd == "sample") {
       return aezoo::cli::sample_main(std::vector<std::string>(argv + 2, argv + argc));
     }

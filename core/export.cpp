@@ -36,7 +36,8 @@ std::pair<std::string, Json> read_export_extras(const std::string& path) {
   } catch (const c10::Error& e) {
     throw Error(path + ": not a TorchScript file (" + e.what_without_backtrace() + ")");
   }
-  if (extra["metadata.json"].empty()) throw Error(path + ": not an aezoo export (no metadata.json)");
+  if (extra["metadata.json"].empty())
+    throw Error(path + ": not an aezoo export (no metadata.json)");
   return {extra["config.yaml"], Json::parse(extra["metadata.json"])};
 }
 

@@ -34,8 +34,10 @@ ModelPtr build_linear_autoencoder(ConfigNode& node, const std::vector<int64_t>& 
 
 ModelPtr build_conv_autoencoder(ConfigNode& node, const std::vector<int64_t>& input_shape) {
   if (input_shape.size() != 3) {
-    node.fail("type", "conv_autoencoder needs image data of shape [C, H, W], but the data set "
-                      "gives examples of " + std::to_string(input_shape.size()) + " dimension(s)");
+    node.fail("type",
+              "conv_autoencoder needs image data of shape [C, H, W], but the data set "
+              "gives examples of " +
+                  std::to_string(input_shape.size()) + " dimension(s)");
   }
   auto net = read_network_options(node, input_shape, Architecture::conv);
   auto lik = read_likelihood_options(node, "bernoulli");
@@ -46,10 +48,10 @@ ModelPtr build_conv_autoencoder(ConfigNode& node, const std::vector<int64_t>& in
 std::vector<ModelEntry> register_builtin_models() {
   std::vector<ModelEntry> r;
   r.push_back({"autoencoder", "undercomplete deep MLP autoencoder (sec. 14.1)", build_autoencoder});
-  r.push_back({"linear_autoencoder", "linear encoder and decoder; spans the PCA subspace",
+  r.push_back({"linear_autoencoder",
+               "linear encoder and decoder; spans the PCA subspace",
                build_linear_autoencoder});
-  r.push_back({"conv_autoencoder", "convolutional autoencoder for images",
-               build_conv_autoencoder});
+  r.push_back({"conv_autoencoder", "convolutional autoencoder for images", build_conv_autoencoder});
   register_regularized_models(r);
   register_score_models(r);
   return r;
@@ -64,14 +66,16 @@ const std::vector<ModelEntry>& model_registry() {
 
 std::vector<std::string> model_names() {
   std::vector<std::string> names;
-  for (const auto& e : model_registry()) names.push_back(e.name);
+  for (const auto& e : model_registry())
+    names.push_back(e.name);
   return names;
 }
 
 ModelPtr build_model(ConfigNode& node, const std::vector<int64_t>& input_shape) {
   const std::string type = node.get_string("type");
   for (const auto& e : model_registry()) {
-    if (e.name != type) continue;
+    if (e.name != type)
+      continue;
     ModelPtr model;
     try {
       model = e.build(node, input_shape);
@@ -83,7 +87,8 @@ ModelPtr build_model(ConfigNode& node, const std::vector<int64_t>& input_shape) 
     return model;
   }
   std::string known;
-  for (const auto& n : model_names()) known += (known.empty() ? "" : ", ") + n;
+  for (const auto& n : model_names())
+    known += (known.empty() ? "" : ", ") + n;
   node.fail("type", "unknown model '" + type + "' (known: " + known + ")");
 }
 

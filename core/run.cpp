@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 namespace {
 Json int_list(const std::vector<int64_t>& v) {
   Json a = Json::array();
-  for (auto x : v) a.push_back(Json(x));
+  for (auto x : v)
+    a.push_back(Json(x));
   return a;
 }
 
@@ -25,7 +26,8 @@ Json float_list(const torch::Tensor& t) {
   Json a = Json::array();
   auto flat = t.to(torch::kCPU, torch::kDouble).flatten().contiguous();
   const double* p = flat.data_ptr<double>();
-  for (int64_t i = 0; i < flat.numel(); ++i) a.push_back(Json(p[i]));
+  for (int64_t i = 0; i < flat.numel(); ++i)
+    a.push_back(Json(p[i]));
   return a;
 }
 
@@ -58,7 +60,8 @@ Json run_metadata(const LoadedExperiment& loaded) {
 
 void write_run_images(const std::string& run_dir, LoadedExperiment& loaded) {
   const auto& data = loaded.data;
-  if (!data.is_image || !data.test_x.defined() || data.test_x.size(0) == 0) return;
+  if (!data.is_image || !data.test_x.defined() || data.test_x.size(0) == 0)
+    return;
   auto& model = *loaded.model;
   const int64_t n = std::min<int64_t>(32, data.test_x.size(0));
   const bool was_training = model.is_training();
@@ -73,7 +76,9 @@ void write_run_images(const std::string& run_dir, LoadedExperiment& loaded) {
   }
   model.train(was_training);
   write_reconstruction_grid((fs::path(run_dir) / "reconstructions.png").string(),
-                            data.denormalize(x).clamp(0, 1), data.denormalize(r).clamp(0, 1), 8);
+                            data.denormalize(x).clamp(0, 1),
+                            data.denormalize(r).clamp(0, 1),
+                            8);
   // Models that can sample from their prior also get a grid of samples.
   if (auto* vae = dynamic_cast<VAEImpl*>(&model)) {
     if (data.normalization != Normalization::standard) {
@@ -96,7 +101,8 @@ FitResult train_experiment(LoadedExperiment& loaded, const TrainRunOptions& opti
   }
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) throw Error(dir + ": cannot create output folder (" + ec.message() + ")");
+  if (ec)
+    throw Error(dir + ": cannot create output folder (" + ec.message() + ")");
   if (!options.resume) {
     // A fresh run replaces the files of an earlier one only when asked to (--overwrite).
     fs::remove(fs::path(dir) / "metrics.jsonl", ec);
@@ -113,28 +119,35 @@ FitResult train_experiment(LoadedExperiment& loaded, const TrainRunOptions& opti
 
   // Outputs of a finished (or interrupted) run use the best weights seen so far.
   const std::string best = checkpoint_path(dir, "best");
-  if (fs::exists(best)) load_model_weights(*loaded.model, best);
+  if (fs::exists(best))
+    load_model_weights(*loaded.model, best);
   loaded.model->eval();
-  if (exp.write_images) write_run_images(dir, loaded);
+  if (exp.write_images)
+    write_run_images(dir, loaded);
   if (!result.interrupted) {
-    save_export(*loaded.model, (fs::path(dir) / "model.pt").string(), run_metadata(loaded),
+    save_export(*loaded.model,
+                (fs::path(dir) / "model.pt").string(),
+                run_metadata(loaded),
                 exp.resolved_yaml);
   }
   return result;
 }
 
 LoadedRun load_run(const std::string& run_dir, const std::string& checkpoint) {
-  if (!fs::is_directory(run_dir)) throw Error(run_dir + ": no such run directory");
+  if (!fs::is_directory(run_dir))
+    throw Error(run_dir + ": no such run directory");
   const std::string config = (fs::path(run_dir) / "config.yaml").string();
   if (!fs::exists(config)) {
-    throw Error(run_dir + ": not a run directory (no config.yaml; is this the output.dir of "
-                          "`aezoo train`?)");
+    throw Error(run_dir +
+                ": not a run directory (no config.yaml; is this the output.dir of "
+                "`aezoo train`?)");
   }
   LoadedRun run;
   run.dir = run_dir;
   run.loaded = load_experiment(config, {"output.dir=" + run_dir});
   std::string ckpt = checkpoint_path(run_dir, checkpoint);
-  if (!fs::exists(ckpt) && checkpoint == "best") ckpt = checkpoint_path(run_dir, "last");
+  if (!fs::exists(ckpt) && checkpoint == "best")
+    ckpt = checkpoint_path(run_dir, "last");
   if (!fs::exists(ckpt)) {
     throw Error(run_dir + ": no finished checkpoint (checkpoints/" + checkpoint +
                 ".pt is missing); train it first or resume it with `aezoo train --resume " +
@@ -149,7 +162,8 @@ LoadedRun load_run(const std::string& run_dir, const std::string& checkpoint) {
 
 FitResult resume_run(const std::string& run_dir, const TrainRunOptions& options) {
   const std::string config = (fs::path(run_dir) / "config.yaml").string();
-  if (!fs::exists(config)) throw Error(run_dir + ": not a run directory (no config.yaml)");
+  if (!fs::exists(config))
+    throw Error(run_dir + ": not a run directory (no config.yaml)");
   LoadedExperiment loaded = load_experiment(config, {"output.dir=" + run_dir});
   TrainRunOptions opts = options;
   opts.resume = true;
@@ -173,45 +187,51 @@ Json evaluate_run(LoadedRun& run, const std::string& split) {
   out["split"] = split;
   out["model_type"] = model.type();
   out["examples"] = static_cast<int64_t>(x.size(0));
-  for (const auto& [k, v] : metrics) out[k] = v;
+  for (const auto& [k, v] : metrics)
+    out[k] = v;
 
   // Evaluation-only metrics (IWAE bound, corrupted-input error, ...), averaged per example.
-  const auto device = model.parameters().empty() ? torch::Device(torch::kCPU)
-                                                  : model.parameters().front().device();
+  const auto device =
+      model.parameters().empty() ? torch::Device(torch::kCPU) : model.parameters().front().device();
   const int64_t n = x.size(0), bs = run.loaded.experiment.trainer.eval_batch_size;
   std::vector<std::pair<std::string, double>> sums;
   model.eval();
   for (int64_t start = 0; start < n; start += bs) {
     auto xb = x.narrow(0, start, std::min(bs, n - start)).to(device);
     std::unique_ptr<torch::NoGradGuard> no_grad;
-    if (!model.needs_grad_in_eval()) no_grad = std::make_unique<torch::NoGradGuard>();
+    if (!model.needs_grad_in_eval())
+      no_grad = std::make_unique<torch::NoGradGuard>();
     auto extra = model.evaluation_metrics(xb);
     if (sums.empty()) {
-      for (const auto& [k, v] : extra) sums.emplace_back(k, 0.0);
+      for (const auto& [k, v] : extra)
+        sums.emplace_back(k, 0.0);
     }
     for (size_t i = 0; i < extra.size(); ++i) {
       sums[i].second += extra[i].second.item<double>() * xb.size(0);
     }
   }
-  for (const auto& [k, v] : sums) out[k] = v / n;
-  if (auto* vae = dynamic_cast<VAEImpl*>(&model)) out["iwae_samples"] = vae->options.iwae_samples();
+  for (const auto& [k, v] : sums)
+    out[k] = v / n;
+  if (auto* vae = dynamic_cast<VAEImpl*>(&model))
+    out["iwae_samples"] = vae->options.iwae_samples();
 
   // Linear probe on frozen codes (image data with labels): logistic regression trained on the
   // codes of the training split, accuracy on this split.
   const Dataset& d = run.loaded.data;
   if (d.is_image && d.train_y.defined() && split != "train" && d.num_classes > 1) {
     auto y = split == "test" ? d.test_y : d.val_y;
-    out["probe_accuracy"] =
-        linear_probe_accuracy(model, d.train_x, d.train_y, x, y, d.num_classes);
+    out["probe_accuracy"] = linear_probe_accuracy(model, d.train_x, d.train_y, x, y, d.num_classes);
     // Fashion-MNIST authors' benchmark: logistic regression on raw pixels.
-    if (d.name == "fashion_mnist") out["probe_baseline_raw_pixels"] = 0.842;
+    if (d.name == "fashion_mnist")
+      out["probe_baseline_raw_pixels"] = 0.842;
   }
   return out;
 }
 
 void export_run(LoadedRun& run, const std::string& path) {
   run.loaded.model->to(torch::kCPU);
-  save_export(*run.loaded.model, path, run_metadata(run.loaded), run.loaded.experiment.resolved_yaml);
+  save_export(
+      *run.loaded.model, path, run_metadata(run.loaded), run.loaded.experiment.resolved_yaml);
 }
 
 }  // namespace aezoo

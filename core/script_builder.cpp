@@ -24,8 +24,9 @@ ScriptBuilder::ScriptBuilder(const std::string& class_name) : module_(class_name
 
 std::string ScriptBuilder::tensor(const std::string& name, const torch::Tensor& t) {
   const std::string attr = attr_name(name);
-  module_.register_parameter(attr, t.detach().to(torch::kCPU).clone().contiguous(),
-                            /*is_buffer=*/false);
+  module_.register_parameter(attr,
+                             t.detach().to(torch::kCPU).clone().contiguous(),
+                             /*is_buffer=*/false);
   return "self." + attr;
 }
 
@@ -59,8 +60,8 @@ torch::jit::Module ScriptBuilder::build() {
   } catch (const c10::Error&) {
     throw;
   } catch (const std::exception& e) {
-    TORCH_CHECK(false, "TorchScript rejected the generated source: ", e.what(), "\nsource:\n",
-                src.str());
+    TORCH_CHECK(
+        false, "TorchScript rejected the generated source: ", e.what(), "\nsource:\n", src.str());
   }
   module_.eval();
   return module_;

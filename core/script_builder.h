@@ -15,8 +15,8 @@ class ScriptBuilder {
   /// `class_name` becomes the TorchScript class name (`__torch__.<class_name>`).
   explicit ScriptBuilder(const std::string& class_name);
 
-  /// Registers a copy of `t` (detached, on the CPU, contiguous) as a parameter of the module and returns
-  /// the expression that reads it, `self.<name>`. Dots in `name` become underscores.
+  /// Registers a copy of `t` (detached, on the CPU, contiguous) as a parameter of the module and
+  /// returns the expression that reads it, `self.<name>`. Dots in `name` become underscores.
   std::string tensor(const std::string& name, const torch::Tensor& t);
   /// Registers an int/float constant attribute and returns `self.<name>`.
   std::string constant(const std::string& name, double value);

@@ -385,7 +385,8 @@ Dataset load_dataset(const DataOptions& o) {
   Part test = raw.test;
   raw = Raw{{}, {}, raw.input_shape, raw.is_image, raw.source};  // free the unsplit copy now
 
-  // Convert to float32 (each part's uint8 copy is freed as its float copy replaces it) in data units ([0, 1] for uint8 unless `none`).
+  // Convert to float32 (each part's uint8 copy is freed as its float copy replaces it) in data
+  // units ([0, 1] for uint8 unless `none`).
   const bool scale = is_uint8 && norm != Normalization::none;
   for (Part* p : {&train, &val, &test}) {
     p->x = p->x.to(torch::kFloat32);

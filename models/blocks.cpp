@@ -309,8 +309,17 @@ ConvDecoderImpl::ConvDecoderImpl(const ConvEncoderImpl& enc, int64_t in_features
     const int64_t base_w = (w_small - 1) * stride_ - 2 * padding_ + kernel_size_;
     const int64_t op_h = h_big - base_h, op_w = w_big - base_w;
     TORCH_CHECK(op_h >= 0 && op_h < stride_ && op_w >= 0 && op_w < stride_,
-                "cannot mirror the encoder's convolution ", i, " (", h_big, "x", w_big, " -> ",
-                h_small, "x", w_small, ") with a transposed convolution");
+                "cannot mirror the encoder's convolution ",
+                i,
+                " (",
+                h_big,
+                "x",
+                w_big,
+                " -> ",
+                h_small,
+                "x",
+                w_small,
+                ") with a transposed convolution");
     output_padding_.push_back({op_h, op_w});
     deconvs_.push_back(register_module(
         "deconv" + std::to_string(n - 1 - i),
@@ -347,8 +356,7 @@ std::string ConvDecoderImpl::script(ScriptBuilder& b,
     const auto& op = output_padding_[i];
     src += "    " + out + " = " + script_activation(activation_, out) + "\n";
     src += "    " + out + " = torch.conv_transpose2d(" + out + ", " + w + ", " + bb + ", [2, 2], " +
-           script_int_list({padding_, padding_}) + ", " + script_int_list(op) +
-           ", 1, [1, 1])\n";
+           script_int_list({padding_, padding_}) + ", " + script_int_list(op) + ", 1, [1, 1])\n";
   }
   return src;
 }

@@ -76,14 +76,23 @@ void fused_step(torch::optim::Optimizer& opt, bool decoupled) {
     const double b1 = std::get<0>(o.betas()), b2 = std::get<1>(o.betas());
     const double wd = o.weight_decay();
     for (auto& p : group.params()) {
-      if (!p.grad().defined()) continue;
+      if (!p.grad().defined())
+        continue;
       auto& s = param_state<State>(opt, opt.state(), p);
       const int64_t t = s.step() + 1;
       s.step(t);
-      fused_adam_update(p.data_ptr<float>(), p.grad().data_ptr<float>(),
+      fused_adam_update(p.data_ptr<float>(),
+                        p.grad().data_ptr<float>(),
                         s.exp_avg().template data_ptr<float>(),
-                        s.exp_avg_sq().template data_ptr<float>(), p.numel(), lr, b1, b2,
-                        o.eps(), decoupled ? 0.0 : wd, decoupled ? 1.0 - lr * wd : 1.0, t);
+                        s.exp_avg_sq().template data_ptr<float>(),
+                        p.numel(),
+                        lr,
+                        b1,
+                        b2,
+                        o.eps(),
+                        decoupled ? 0.0 : wd,
+                        decoupled ? 1.0 - lr * wd : 1.0,
+                        t);
     }
   }
 }
@@ -91,9 +100,11 @@ void fused_step(torch::optim::Optimizer& opt, bool decoupled) {
 template <typename Options>
 bool all_fusable(torch::optim::Optimizer& opt) {
   for (auto& group : opt.param_groups()) {
-    if (static_cast<Options&>(group.options()).amsgrad()) return false;
+    if (static_cast<Options&>(group.options()).amsgrad())
+      return false;
     for (auto& p : group.params()) {
-      if (p.grad().defined() && !fusable(p)) return false;
+      if (p.grad().defined() && !fusable(p))
+        return false;
     }
   }
   return true;
@@ -119,16 +130,26 @@ void fused_adam_update(float* p,
   const float inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(bc2));
   // Below ~32k elements a parallel region costs more than it saves.
   at::parallel_for(0, n, 32768, [&](int64_t begin, int64_t end) {
-    adam_kernel(p + begin, g + begin, m + begin, v + begin, end - begin,
-                static_cast<float>(beta1), static_cast<float>(beta2),
-                static_cast<float>(1.0 - beta1), static_cast<float>(1.0 - beta2), inv_sqrt_bc2,
-                static_cast<float>(eps), step_size, static_cast<float>(decay),
+    adam_kernel(p + begin,
+                g + begin,
+                m + begin,
+                v + begin,
+                end - begin,
+                static_cast<float>(beta1),
+                static_cast<float>(beta2),
+                static_cast<float>(1.0 - beta1),
+                static_cast<float>(1.0 - beta2),
+                inv_sqrt_bc2,
+                static_cast<float>(eps),
+                step_size,
+                static_cast<float>(decay),
                 static_cast<float>(param_scale));
   });
 }
 
 torch::Tensor FusedAdam::step(LossClosure closure) {
-  if (!all_fusable<torch::optim::AdamOptions>(*this)) return torch::optim::Adam::step(closure);
+  if (!all_fusable<torch::optim::AdamOptions>(*this))
+    return torch::optim::Adam::step(closure);
   torch::Tensor loss;
   if (closure) {
     at::AutoGradMode enable_grad(true);
@@ -139,7 +160,8 @@ torch::Tensor FusedAdam::step(LossClosure closure) {
 }
 
 torch::Tensor FusedAdamW::step(LossClosure closure) {
-  if (!all_fusable<torch::optim::AdamWOptions>(*this)) return torch::optim::AdamW::step(closure);
+  if (!all_fusable<torch::optim::AdamWOptions>(*this))
+    return torch::optim::AdamW::step(closure);
   torch::Tensor loss;
   if (closure) {
     at::AutoGradMode enable_grad(true);

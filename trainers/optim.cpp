@@ -56,17 +56,17 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(std::vector<torch::Tenso
 
   if (o.type == "adam") {
     return std::make_unique<FusedAdam>(std::move(params),
-                                                torch::optim::AdamOptions(o.lr)
-                                                    .betas(std::make_tuple(o.beta1, o.beta2))
-                                                    .eps(o.eps)
-                                                    .weight_decay(wd));
+                                       torch::optim::AdamOptions(o.lr)
+                                           .betas(std::make_tuple(o.beta1, o.beta2))
+                                           .eps(o.eps)
+                                           .weight_decay(wd));
   }
   if (o.type == "adamw") {
     return std::make_unique<FusedAdamW>(std::move(params),
-                                                 torch::optim::AdamWOptions(o.lr)
-                                                     .betas(std::make_tuple(o.beta1, o.beta2))
-                                                     .eps(o.eps)
-                                                     .weight_decay(wd));
+                                        torch::optim::AdamWOptions(o.lr)
+                                            .betas(std::make_tuple(o.beta1, o.beta2))
+                                            .eps(o.eps)
+                                            .weight_decay(wd));
   }
   if (o.type == "sgd") {
     if (o.nesterov && o.momentum <= 0)

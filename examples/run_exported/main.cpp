@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   }
   std::vector<int64_t> shape = {argc > 2 ? std::stoll(argv[2]) : 3};
   std::stringstream dims(match[1].str());
-  for (std::string d; std::getline(dims, d, ',');) shape.push_back(std::stoll(d));
+  for (std::string d; std::getline(dims, d, ',');)
+    shape.push_back(std::stoll(d));
   torch::NoGradGuard no_grad;
   torch::Tensor x = torch::rand(shape);
   torch::Tensor h = m.run_method("encode", x).toTensor();

@@ -47,7 +47,8 @@ std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> v;
   std::istringstream s(text);
   for (std::string l; std::getline(s, l);) {
-    if (!l.empty()) v.push_back(l);
+    if (!l.empty())
+      v.push_back(l);
   }
   return v;
 }
@@ -64,11 +65,14 @@ std::string circle_experiment(const std::string& out_dir, int epochs = 2) {
          "  likelihood: gaussian\n"
          "  likelihood_scale: 0.1\n"
          "trainer:\n"
-         "  epochs: " + std::to_string(epochs) + "\n"
+         "  epochs: " +
+         std::to_string(epochs) +
+         "\n"
          "  batch_size: 32\n"
          "  optimizer: {type: adam, lr: 1.0e-2}\n"
          "output:\n"
-         "  dir: " + out_dir + "\n";
+         "  dir: " +
+         out_dir + "\n";
 }
 
 /// Small MNIST-like IDX files (gzip) of random 12x12 images.
@@ -90,7 +94,8 @@ void expect_one_error_line(const Result& r, const std::vector<std::string>& frag
   auto l = lines(r.err);
   ASSERT_GE(l.size(), 1u) << "no stderr";
   EXPECT_EQ(l[0].rfind("error: ", 0), 0u) << r.err;
-  for (const auto& f : fragments) EXPECT_NE(l[0].find(f), std::string::npos) << f << " not in: " << l[0];
+  for (const auto& f : fragments)
+    EXPECT_NE(l[0].find(f), std::string::npos) << f << " not in: " << l[0];
 }
 
 }  // namespace
@@ -100,8 +105,14 @@ TEST(Cli, ListPrintsOneNameALine) {
   auto r = run("list", dir);
   ASSERT_EQ(r.status, 0) << r.err;
   auto l = lines(r.out);
-  for (const char* name : {"autoencoder", "linear_autoencoder", "conv_autoencoder", "fashion_mnist",
-                           "idx", "csv", "circle", "gaussian_mixture"}) {
+  for (const char* name : {"autoencoder",
+                           "linear_autoencoder",
+                           "conv_autoencoder",
+                           "fashion_mnist",
+                           "idx",
+                           "csv",
+                           "circle",
+                           "gaussian_mixture"}) {
     EXPECT_NE(std::find(l.begin(), l.end(), name), l.end()) << name;
   }
   auto models = lines(run("list models", dir).out);
@@ -143,8 +154,12 @@ TEST(Cli, TrainEvalExportOnSyntheticData) {
   test::write_file(exp, circle_experiment(out, 3));
   auto r = run("train " + quote(exp) + " --quiet", dir);
   ASSERT_EQ(r.status, 0) << r.err;
-  for (const char* f : {"config.yaml", "run.json", "metrics.jsonl", "checkpoints/last.pt",
-                        "checkpoints/best.pt", "model.pt"}) {
+  for (const char* f : {"config.yaml",
+                        "run.json",
+                        "metrics.jsonl",
+                        "checkpoints/last.pt",
+                        "checkpoints/best.pt",
+                        "model.pt"}) {
     EXPECT_TRUE(fs::exists(fs::path(out) / f)) << f;
   }
   EXPECT_FALSE(fs::exists(fs::path(out) / "reconstructions.png")) << "no images for 2-D data";
@@ -153,7 +168,12 @@ TEST(Cli, TrainEvalExportOnSyntheticData) {
   for (size_t i = 0; i < metrics.size(); ++i) {
     Json m = Json::parse(metrics[i]);
     EXPECT_EQ(m.at("epoch").as_int(), static_cast<int64_t>(i + 1));
-    for (const char* k : {"train_loss", "val_loss", "train_recon", "val_recon", "lr", "seconds",
+    for (const char* k : {"train_loss",
+                          "val_loss",
+                          "train_recon",
+                          "val_recon",
+                          "lr",
+                          "seconds",
                           "samples_per_second"}) {
       EXPECT_TRUE(m.contains(k)) << k << " missing in " << metrics[i];
     }
@@ -186,10 +206,13 @@ TEST(Cli, ImageRunWritesAReconstructionGrid) {
   const std::string exp = dir.file("img.yaml"), out = dir.file("run");
   test::write_file(exp,
                    "name: idx_test\n"
-                   "data: {dataset: idx, root: " + dir.path().string() + "}\n"
-                   "model: {type: conv_autoencoder, latent_dim: 4, channels: [4, 8]}\n"
-                   "trainer: {epochs: 1, batch_size: 50}\n"
-                   "output: {dir: " + out + "}\n");
+                   "data: {dataset: idx, root: " +
+                       dir.path().string() +
+                       "}\n"
+                       "model: {type: conv_autoencoder, latent_dim: 4, channels: [4, 8]}\n"
+                       "trainer: {epochs: 1, batch_size: 50}\n"
+                       "output: {dir: " +
+                       out + "}\n");
   auto r = run("train " + quote(exp) + " --quiet", dir);
   ASSERT_EQ(r.status, 0) << r.err;
   const std::string png = out + "/reconstructions.png";

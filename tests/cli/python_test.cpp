@@ -15,11 +15,13 @@ namespace {
 /// A python3 that imports torch: $AEZOO_PYTHON, Debian's /usr/bin/python3, or python3.
 std::string python_with_torch() {
   std::vector<std::string> candidates;
-  if (const char* env = std::getenv("AEZOO_PYTHON")) candidates.push_back(env);
+  if (const char* env = std::getenv("AEZOO_PYTHON"))
+    candidates.push_back(env);
   candidates.push_back("/usr/bin/python3");
   candidates.push_back("python3");
   for (const auto& p : candidates) {
-    if (std::system((p + " -c 'import torch' >/dev/null 2>&1").c_str()) == 0) return p;
+    if (std::system((p + " -c 'import torch' >/dev/null 2>&1").c_str()) == 0)
+      return p;
   }
   return "";
 }
@@ -27,20 +29,23 @@ std::string python_with_torch() {
 Json flat(const torch::Tensor& t) {
   Json a = Json::array();
   auto c = t.contiguous().to(torch::kDouble);
-  for (int64_t i = 0; i < c.numel(); ++i) a.push_back(Json(c.data_ptr<double>()[i]));
+  for (int64_t i = 0; i < c.numel(); ++i)
+    a.push_back(Json(c.data_ptr<double>()[i]));
   return a;
 }
 
 Json shape(const torch::Tensor& t) {
   Json a = Json::array();
-  for (auto d : t.sizes()) a.push_back(Json(static_cast<int64_t>(d)));
+  for (auto d : t.sizes())
+    a.push_back(Json(static_cast<int64_t>(d)));
   return a;
 }
 }  // namespace
 
 TEST(Python, ExportLoadsWithTorchJitLoad) {
   const std::string python = python_with_torch();
-  if (python.empty()) GTEST_SKIP() << "no python3 with torch (apt-get install python3-torch)";
+  if (python.empty())
+    GTEST_SKIP() << "no python3 with torch (apt-get install python3-torch)";
   test::TempDir dir;
   for (const std::string type : {"autoencoder", "conv_autoencoder"}) {
     auto node = ConfigNode::load_string("type: " + type + "\nlatent_dim: 5\n", "model.yaml");

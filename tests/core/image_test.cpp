@@ -16,9 +16,9 @@ TEST(Image, GridPlacesEachImageInItsCell) {
   auto grid = make_grid(imgs, 2);
   // 2 columns, 2 rows, 2-pixel gaps: (2 + 2) * 2 + 2 = 10 in each direction.
   EXPECT_EQ(grid.sizes(), (std::vector<int64_t>{10, 10, 1}));
-  EXPECT_EQ(grid[2][2][0].item<int>(), 0);     // image 0
-  EXPECT_EQ(grid[2][6][0].item<int>(), 255);   // image 1
-  EXPECT_EQ(grid[0][0][0].item<int>(), 255);   // gap is white
+  EXPECT_EQ(grid[2][2][0].item<int>(), 0);    // image 0
+  EXPECT_EQ(grid[2][6][0].item<int>(), 255);  // image 1
+  EXPECT_EQ(grid[0][0][0].item<int>(), 255);  // gap is white
   EXPECT_EQ(make_grid(imgs, 2, 3).size(0), (6 + 2) * 2 + 2);
 }
 
@@ -39,5 +39,6 @@ TEST(Image, PngRoundTripsAndReconstructionGridPairsRows) {
   EXPECT_NEAR(v_in, std::round(x[0][0][0][0].item<double>() * 255), 1);
   EXPECT_NEAR(v_rec, std::round(r[0][0][0][0].item<double>() * 255), 1);
   stbi_image_free(data);
-  EXPECT_THROW(write_png(dir.file("no/such/dir/\0bad.png"), torch::zeros({2, 2, 1})), std::exception);
+  EXPECT_THROW(write_png(dir.file("no/such/dir/\0bad.png"), torch::zeros({2, 2, 1})),
+               std::exception);
 }

@@ -32,7 +32,8 @@ TEST(Registry, ListsTheBuiltinModels) {
   for (const char* n : {"autoencoder", "linear_autoencoder", "conv_autoencoder"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   }
-  for (const auto& e : model_registry()) EXPECT_FALSE(e.summary.empty()) << e.name;
+  for (const auto& e : model_registry())
+    EXPECT_FALSE(e.summary.empty()) << e.name;
 }
 
 TEST(Registry, EveryModelBuildsFromMinimalYamlAndTrainsAStep) {

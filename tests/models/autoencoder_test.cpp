@@ -2,6 +2,7 @@
 // every parameter, pretty_print, invalid options, save/load, overfitting) and the linear
 // autoencoder against PCA (Goodfellow et al. 2016, sec. 14.1; Baldi & Hornik 1989).
 #include <gtest/gtest.h>
+#include <torch/linalg.h>
 #include <torch/torch.h>
 
 #include <sstream>
@@ -13,16 +14,17 @@ using namespace aezoo;
 
 namespace {
 
-Autoencoder mlp_ae(std::vector<int64_t> shape, int64_t k, LikelihoodKind lik = LikelihoodKind::bernoulli) {
+Autoencoder mlp_ae(std::vector<int64_t> shape,
+                   int64_t k,
+                   LikelihoodKind lik = LikelihoodKind::bernoulli) {
   return Autoencoder(AutoencoderOptions(NetworkOptions(shape, k).hidden({32, 16}))
                          .likelihood(LikelihoodOptions().kind(lik)));
 }
 
 Autoencoder conv_ae(std::vector<int64_t> shape, int64_t k) {
-  return Autoencoder(AutoencoderOptions(NetworkOptions(shape, k)
-                                            .architecture(Architecture::conv)
-                                            .channels({4, 8}))
-                         .type("conv_autoencoder"));
+  return Autoencoder(
+      AutoencoderOptions(NetworkOptions(shape, k).architecture(Architecture::conv).channels({4, 8}))
+          .type("conv_autoencoder"));
 }
 
 void expect_all_grads(torch::nn::Module& m) {
@@ -82,11 +84,10 @@ TEST(Autoencoder, TiedWeightsShareTheEncoderWeights) {
   // Decoder layer i uses the transpose of encoder layer L-1-i.
   auto enc = m->network->mlp_encoder();
   auto h = torch::randn({3, 2});
-  auto expected = torch::addmm(m->network->named_parameters()["decoder.bias0"], h,
-                               enc->weight(1));
+  auto expected = torch::addmm(m->network->named_parameters()["decoder.bias0"], h, enc->weight(1));
   expected = torch::relu(expected);
-  expected = torch::addmm(m->network->named_parameters()["decoder.bias1"], expected,
-                          enc->weight(0));
+  expected =
+      torch::addmm(m->network->named_parameters()["decoder.bias1"], expected, enc->weight(0));
   EXPECT_TRUE(torch::allclose(m->decode(h), expected, 1e-6, 1e-6));
 }
 
@@ -103,12 +104,13 @@ TEST(Autoencoder, InvalidOptionsThrow) {
   EXPECT_THROW(mlp_ae({4}, 0), c10::Error);
   EXPECT_THROW(mlp_ae({}, 2), c10::Error);
   EXPECT_THROW(Autoencoder(AutoencoderOptions(NetworkOptions({4}, 2).hidden({0}))), c10::Error);
-  EXPECT_THROW(Autoencoder(AutoencoderOptions(NetworkOptions({10}, 2).architecture(Architecture::conv))),
-               c10::Error);
-  EXPECT_THROW(Autoencoder(AutoencoderOptions(NetworkOptions({1, 4, 4}, 2)
-                                                  .architecture(Architecture::conv)
-                                                  .channels({4, 4, 4, 4}))),
-               c10::Error);
+  EXPECT_THROW(
+      Autoencoder(AutoencoderOptions(NetworkOptions({10}, 2).architecture(Architecture::conv))),
+      c10::Error);
+  EXPECT_THROW(
+      Autoencoder(AutoencoderOptions(
+          NetworkOptions({1, 4, 4}, 2).architecture(Architecture::conv).channels({4, 4, 4, 4}))),
+      c10::Error);
   EXPECT_THROW(Likelihood(LikelihoodOptions().kind(LikelihoodKind::gaussian).scale(0)), c10::Error);
   auto m = mlp_ae({4}, 2);
   EXPECT_THROW(m->forward(torch::rand({3, 5})), c10::Error);
@@ -134,7 +136,8 @@ TEST(Autoencoder, OverfitsOneSmallBatch) {
   for (int i = 0; i < 600; ++i) {
     opt.zero_grad();
     auto loss = m->compute(x).loss();
-    if (i == 0) first = loss.item<double>();
+    if (i == 0)
+      first = loss.item<double>();
     last = loss.item<double>();
     loss.backward();
     opt.step();
@@ -162,11 +165,10 @@ TEST(LinearAutoencoder, MatchesPcaOnTestSet) {
   auto pca_recon = (test - mu).mm(V).mm(V.t()) + mu;
   const double pca_err = (pca_recon - test).square().sum(1).mean().item<double>();
 
-  auto m = Autoencoder(AutoencoderOptions(NetworkOptions({D}, k)
-                                              .hidden({})
-                                              .activation(Activation::identity))
-                           .likelihood(LikelihoodOptions().kind(LikelihoodKind::gaussian))
-                           .type("linear_autoencoder"));
+  auto m = Autoencoder(
+      AutoencoderOptions(NetworkOptions({D}, k).hidden({}).activation(Activation::identity))
+          .likelihood(LikelihoodOptions().kind(LikelihoodKind::gaussian))
+          .type("linear_autoencoder"));
   torch::optim::Adam opt(m->parameters(), torch::optim::AdamOptions(2e-2));
   for (int i = 0; i < 3000; ++i) {
     opt.zero_grad();

@@ -34,7 +34,8 @@ TEST(Blocks, ScriptedActivationsMatchEager) {
 }
 
 TEST(Blocks, MlpScriptMatchesEager) {
-  MLP mlp(MLPOptions(6, {5, 4}, 3).activation(Activation::tanh).output_activation(Activation::sigmoid));
+  MLP mlp(
+      MLPOptions(6, {5, 4}, 3).activation(Activation::tanh).output_activation(Activation::sigmoid));
   ScriptBuilder b("mlp");
   b.method("def forward(self, x: Tensor) -> Tensor:\n" + mlp->script(b, "enc_", "x", "y") +
            "    return y\n");

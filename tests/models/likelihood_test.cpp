@@ -28,7 +28,8 @@ TEST(Likelihood, GaussianIsTheNegativeLogDensity) {
     double expected = 0;
     for (int64_t j = 0; j < 4; ++j) {
       const double d = x[i][j].item<double>() - mu[i][j].item<double>();
-      expected -= std::log(std::exp(-d * d / (2 * sigma * sigma)) / std::sqrt(2 * M_PI * sigma * sigma));
+      expected -=
+          std::log(std::exp(-d * d / (2 * sigma * sigma)) / std::sqrt(2 * M_PI * sigma * sigma));
     }
     EXPECT_NEAR(nll[i].item<double>(), expected, 1e-9);
   }

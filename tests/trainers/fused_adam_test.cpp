@@ -17,9 +17,10 @@ struct Problem {
 
 Problem make_problem(uint64_t seed) {
   torch::manual_seed(seed);
-  Problem p{torch::nn::Sequential(torch::nn::Linear(20, 300), torch::nn::Tanh(),
-                                  torch::nn::Linear(300, 5)),
-            torch::randn({64, 20}), torch::randn({64, 5})};
+  Problem p{torch::nn::Sequential(
+                torch::nn::Linear(20, 300), torch::nn::Tanh(), torch::nn::Linear(300, 5)),
+            torch::randn({64, 20}),
+            torch::randn({64, 5})};
   return p;
 }
 
