@@ -86,7 +86,7 @@ MDSResult classical_mds(const torch::Tensor& distances, int64_t dims) {
   TORCH_CHECK(torch::isfinite(d2).all().item<bool>(), "distances must be finite");
   // B = -1/2 J D^2 J with J = I - 11^T / N (Torgerson 1952).
   const auto b = -0.5 * (d2 - d2.mean(0, true) - d2.mean(1, true) + d2.mean());
-  const auto [evals, evecs] = torch::linalg::eigh(0.5 * (b + b.t()), "L");  // ascending
+  const auto [evals, evecs] = torch::linalg_eigh(0.5 * (b + b.t()), "L");  // ascending
   const auto vals = evals.flip(0).narrow(0, 0, dims);
   auto vecs = evecs.flip(1).narrow(1, 0, dims);
   // Fix each eigenvector's sign (its largest entry positive) so results are reproducible.
@@ -197,7 +197,7 @@ double procrustes_error(const torch::Tensor& x, const torch::Tensor& y) {
   const auto xd = x.detach().to(torch::kFloat64), yd = y.detach().to(torch::kFloat64);
   const auto xc = xd - xd.mean(0, true), yc = yd - yd.mean(0, true);
   // R = U V^T from the SVD of Y^T X minimises ||X - Y R||_F over orthogonal R (Schoenemann 1966).
-  const auto [u, s, vh] = torch::linalg::svd(yc.t().matmul(xc), false, c10::nullopt);
+  const auto [u, s, vh] = torch::linalg_svd(yc.t().matmul(xc), false);
   (void)s;
   const auto r = u.matmul(vh);
   const double scale = xc.norm().item<double>();

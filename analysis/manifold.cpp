@@ -107,8 +107,7 @@ SingularSpectrum singular_spectrum(const torch::Tensor& jacobians) {
   TORCH_CHECK(jacobians.defined() && jacobians.dim() == 3,
               "expected a batch of matrices [N, rows, cols], got ",
               jacobians.defined() ? jacobians.sizes() : c10::IntArrayRef{});
-  const auto [u, s, vh] =
-      torch::linalg::svd(jacobians.to(torch::kFloat64), /*full_matrices=*/false, c10::nullopt);
+  const auto [u, s, vh] = torch::linalg_svd(jacobians.to(torch::kFloat64), /*full_matrices=*/false);
   (void)u;
   return {s.to(jacobians.scalar_type()), vh.transpose(1, 2).to(jacobians.scalar_type())};
 }
@@ -159,7 +158,7 @@ namespace {
 /// PCA of each group of a batch of point clouds [M, n, D] about its mean.
 LocalPCA batch_pca(const torch::Tensor& clouds, int64_t dim) {
   const auto mean = clouds.mean(1, /*keepdim=*/true);
-  const auto [u, s, vh] = torch::linalg::svd(clouds - mean, /*full_matrices=*/false, c10::nullopt);
+  const auto [u, s, vh] = torch::linalg_svd(clouds - mean, /*full_matrices=*/false);
   (void)u;
   LocalPCA out;
   out.directions = vh.narrow(1, 0, dim).transpose(1, 2).contiguous();
@@ -218,7 +217,7 @@ torch::Tensor orthonormalize(const torch::Tensor& a) {
               " vectors cannot be orthonormal in D = ",
               a.size(-2),
               " dimensions");
-  return std::get<0>(torch::linalg::qr(a, "reduced"));
+  return std::get<0>(torch::linalg_qr(a, "reduced"));
 }
 
 torch::Tensor principal_angles(const torch::Tensor& a, const torch::Tensor& b) {
@@ -235,9 +234,8 @@ torch::Tensor principal_angles(const torch::Tensor& a, const torch::Tensor& b) {
   if (qa.size(-1) < qb.size(-1))
     std::swap(qa, qb);
   const auto m = qa.transpose(-2, -1).matmul(qb);
-  const auto cosines = torch::linalg::svdvals(m, c10::nullopt).clamp(0.0, 1.0);  // descending
-  const auto sines =
-      torch::linalg::svdvals(qb - qa.matmul(m), c10::nullopt).clamp(0.0, 1.0).flip(-1);
+  const auto cosines = torch::linalg_svdvals(m).clamp(0.0, 1.0);  // descending
+  const auto sines = torch::linalg_svdvals(qb - qa.matmul(m)).clamp(0.0, 1.0).flip(-1);
   return torch::where(cosines.square() > 0.5, torch::asin(sines), torch::acos(cosines));
 }
 

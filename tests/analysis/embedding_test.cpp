@@ -26,7 +26,7 @@ SyntheticData noise_free(const std::string& name, int64_t n) {
 
 /// A random 3x3 rotation (Q of a QR decomposition, determinant fixed to +1).
 torch::Tensor random_rotation() {
-  auto q = std::get<0>(torch::linalg::qr(torch::randn({3, 3}, torch::kFloat64), "reduced"));
+  auto q = std::get<0>(torch::linalg_qr(torch::randn({3, 3}, torch::kFloat64), "reduced"));
   if (torch::det(q).item<double>() < 0)
     q.select(1, 0).neg_();
   return q;

@@ -2,7 +2,6 @@
 // every parameter, pretty_print, invalid options, save/load, overfitting) and the linear
 // autoencoder against PCA (Goodfellow et al. 2016, sec. 14.1; Baldi & Hornik 1989).
 #include <gtest/gtest.h>
-#include <torch/linalg.h>
 #include <torch/torch.h>
 
 #include <sstream>
@@ -153,14 +152,14 @@ TEST(LinearAutoencoder, MatchesPcaOnTestSet) {
   torch::manual_seed(7);
   const int64_t D = 8, k = 3, n_train = 2000, n_test = 500;
   auto spectrum = torch::tensor({3.0, 2.5, 2.0, 0.6, 0.4, 0.3, 0.2, 0.1});
-  auto q = std::get<0>(torch::linalg::qr(torch::randn({D, D}), "reduced"));
+  auto q = std::get<0>(torch::linalg_qr(torch::randn({D, D}), "reduced"));
   auto mean = torch::randn({D});
   auto sample = [&](int64_t n) { return (torch::randn({n, D}) * spectrum).mm(q.t()) + mean; };
   auto train = sample(n_train), test = sample(n_test);
 
   // PCA from the SVD of the centred training data.
   auto mu = train.mean(0);
-  auto [U, S, Vh] = torch::linalg::svd(train - mu, false, c10::nullopt);
+  auto [U, S, Vh] = torch::linalg_svd(train - mu, false);
   auto V = Vh.narrow(0, 0, k).t();  // [D, k]
   auto pca_recon = (test - mu).mm(V).mm(V.t()) + mu;
   const double pca_err = (pca_recon - test).square().sum(1).mean().item<double>();
@@ -183,7 +182,7 @@ TEST(LinearAutoencoder, MatchesPcaOnTestSet) {
   EXPECT_NEAR(ae_err, pca_err, 0.01 * pca_err) << "PCA " << pca_err << ", no code " << none_err;
   // And the decoder's columns span the principal subspace: principal angles ~ 0.
   auto W = m->network->named_parameters()["decoder.weight0"];  // [D, k]
-  auto Qw = std::get<0>(torch::linalg::qr(W, "reduced"));
-  auto cosines = torch::linalg::svdvals(Qw.t().mm(V), c10::nullopt);
+  auto Qw = std::get<0>(torch::linalg_qr(W, "reduced"));
+  auto cosines = torch::linalg_svdvals(Qw.t().mm(V));
   EXPECT_GT(cosines.min().item<double>(), 0.999);
 }
