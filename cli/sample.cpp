@@ -36,8 +36,8 @@ const char* kSampleUsage =
     "  --seed S       seed of the start (S) and of the injected noise (S + 1) [0]\n"
     "  -o FILE        image data: a PNG grid of the samples [RUN_DIR/samples.png];\n"
     "                 other data: a CSV, one sample a row, in data units [RUN_DIR/samples.csv],\n"
-    "                 and for 2-D data a scatter plot FILE.png (grey: training data; blue:\n"
-    "                 samples)\n";
+    "                 and for 2-D data a scatter plot beside it, FILE with extension .png (grey:\n"
+    "                 training data; blue: samples)\n";
 
 struct SampleUsageError : Error {
   using Error::Error;

@@ -307,3 +307,45 @@ TEST(Cli, SigintSavesACheckpointAndResumeFinishesTheRun) {
   EXPECT_TRUE(fs::exists(out + "/model.pt"));
   EXPECT_EQ(lines(test::read_file(out + "/metrics.jsonl")).size(), done + 1);
 }
+
+TEST(Cli, SampleRunsLangevinWithAScoreModel) {
+  test::TempDir dir;
+  const std::string exp = dir.file("gmm.yaml"), out = dir.file("run");
+  test::write_file(exp,
+                   "name: gmm_sample_test\n"
+                   "data: {dataset: gaussian_mixture, num_points: 2000, mixture_std: 0.3}\n"
+                   "model: {type: score_model, hidden: [32, 32], loss: dsm, sigma: 0.3}\n"
+                   "trainer: {epochs: 8, batch_size: 128, optimizer: {type: adam, lr: 1.0e-2}}\n"
+                   "output: {dir: " +
+                       out + "}\n");
+  ASSERT_EQ(run("train " + quote(exp) + " --quiet", dir).status, 0);
+  const std::string csv = dir.file("s.csv");
+  auto r = run(
+      "sample " + quote(out) + " --n 300 --steps 200 --step-size 0.01 --seed 3 -o " + quote(csv),
+      dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto rows = lines(test::read_file(csv));
+  ASSERT_GE(rows.size(), 300u);  // one sample a row (plus a header line, if any)
+  // Samples of the mixture (means on a circle of radius 2) stay in its range: no divergence.
+  double max_abs = 0;
+  for (size_t i = rows.size() - 300; i < rows.size(); ++i) {
+    std::stringstream s(rows[i]);
+    for (std::string cell; std::getline(s, cell, ',');) {
+      max_abs = std::max(max_abs, std::fabs(std::stod(cell)));
+    }
+  }
+  EXPECT_LT(max_abs, 6.0);
+  EXPECT_TRUE(fs::exists(dir.file("s.png")));  // the scatter plot beside the CSV
+  // Same seed, same samples.
+  ASSERT_EQ(run("sample " + quote(out) + " --n 300 --steps 200 --step-size 0.01 --seed 3 -o " +
+                    quote(dir.file("t.csv")),
+                dir)
+                .status,
+            0);
+  EXPECT_EQ(test::read_file(csv), test::read_file(dir.file("t.csv")));
+  // A model without a score is refused with one error line.
+  const std::string ae = dir.file("ae.yaml"), ae_out = dir.file("ae_run");
+  test::write_file(ae, circle_experiment(ae_out, 1));
+  ASSERT_EQ(run("train " + quote(ae) + " --quiet", dir).status, 0);
+  expect_one_error_line(run("sample " + quote(ae_out), dir), {"score"});
+}
