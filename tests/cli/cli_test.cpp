@@ -21,26 +21,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kBinary = std::string(AEZOO_BINARY_DIR) + "/aezoo";
+const std::string kBinary = std::string(AEZOO_BINARY_DIR) + "/aezoo";  // for fork/exec
 
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-  return "'" + s + "'";
-}
+using test::quote;
+using Result = test::CliResult;
 
 Result run(const std::string& args, const test::TempDir& dir) {
-  const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
-  const std::string cmd = kBinary + " " + args + " >" + quote(out) + " 2>" + quote(err);
-  int raw = std::system(cmd.c_str());
-  Result r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = test::read_file(out);
-  r.err = test::read_file(err);
-  return r;
+  return test::run_aezoo(args, dir);
 }
 
 std::vector<std::string> lines(const std::string& text) {
