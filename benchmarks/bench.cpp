@@ -192,7 +192,7 @@ int child(const std::string& name, int repeats, int64_t max_steps, int64_t batch
       auto loss = model.compute(x).loss();
       sync();
       auto t1 = Clock::now();
-      opt->zero_grad();
+      aezoo::clear_grads(*opt);
       loss.backward();
       sync();
       auto t2 = Clock::now();

@@ -1,5 +1,7 @@
 #include "trainers/fused_adam.h"
 
+#include "trainers/adam_kernel.h"
+
 #include <ATen/Parallel.h>
 
 #include <cmath>
@@ -9,32 +11,6 @@
 namespace aezoo {
 
 namespace {
-
-// The element loop, compiled for AVX2+FMA and for the baseline; GCC picks at load time.
-__attribute__((target_clones("avx2,fma", "default"))) void adam_kernel(float* __restrict p,
-                                                                       const float* __restrict g,
-                                                                       float* __restrict m,
-                                                                       float* __restrict v,
-                                                                       int64_t n,
-                                                                       float b1,
-                                                                       float b2,
-                                                                       float one_minus_b1,
-                                                                       float one_minus_b2,
-                                                                       float inv_sqrt_bc2,
-                                                                       float eps,
-                                                                       float step_size,
-                                                                       float decay,
-                                                                       float param_scale) {
-  for (int64_t i = 0; i < n; ++i) {
-    float pi = p[i] * param_scale;
-    const float gi = g[i] + decay * pi;
-    const float mi = m[i] * b1 + one_minus_b1 * gi;
-    const float vi = v[i] * b2 + one_minus_b2 * gi * gi;
-    m[i] = mi;
-    v[i] = vi;
-    p[i] = pi - step_size * (mi / (__builtin_sqrtf(vi) * inv_sqrt_bc2 + eps));
-  }
-}
 
 template <typename State>
 State& param_state(torch::optim::Optimizer& opt,
@@ -130,20 +106,20 @@ void fused_adam_update(float* p,
   const float inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(bc2));
   // Below ~32k elements a parallel region costs more than it saves.
   at::parallel_for(0, n, 32768, [&](int64_t begin, int64_t end) {
-    adam_kernel(p + begin,
-                g + begin,
-                m + begin,
-                v + begin,
-                end - begin,
-                static_cast<float>(beta1),
-                static_cast<float>(beta2),
-                static_cast<float>(1.0 - beta1),
-                static_cast<float>(1.0 - beta2),
-                inv_sqrt_bc2,
-                static_cast<float>(eps),
-                step_size,
-                static_cast<float>(decay),
-                static_cast<float>(param_scale));
+    detail::adam_kernel(p + begin,
+                        g + begin,
+                        m + begin,
+                        v + begin,
+                        end - begin,
+                        static_cast<float>(beta1),
+                        static_cast<float>(beta2),
+                        static_cast<float>(1.0 - beta1),
+                        static_cast<float>(1.0 - beta2),
+                        inv_sqrt_bc2,
+                        static_cast<float>(eps),
+                        step_size,
+                        static_cast<float>(decay),
+                        static_cast<float>(param_scale));
   });
 }
 

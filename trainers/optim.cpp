@@ -195,4 +195,11 @@ void LrScheduler::load(torch::serialize::InputArchive& archive) {
   epochs_done_ = done;
 }
 
+void clear_grads(torch::optim::Optimizer& optimizer) {
+  for (auto& group : optimizer.param_groups()) {
+    for (auto& p : group.params())
+      p.mutable_grad().reset();
+  }
+}
+
 }  // namespace aezoo

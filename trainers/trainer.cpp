@@ -396,7 +396,7 @@ FitResult Trainer::fit(AutoencoderBase& model, const Dataset& data, bool resume)
     for (int64_t b = st.step_in_epoch; b < steps; ++b) {
       const int64_t step = b + 1;
       const torch::Tensor x = batches.batch(b).first;
-      optimizer->zero_grad();
+      clear_grads(*optimizer);
       ModelOutput out = model.compute(x);
       torch::Tensor loss = out.loss();
       if (check_every == 1) {
