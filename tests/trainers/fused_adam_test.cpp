@@ -138,12 +138,18 @@ TEST(FusedAdam, VectorisedKernelGivesTheBitsOfOneElementAtATime) {
   auto p = torch::randn({n}), g = torch::randn({n}), m = torch::randn({n}) * 0.1,
        v = torch::rand({n}) * 0.01;
   auto p1 = p.clone(), m1 = m.clone(), v1 = v.clone();
-  for (int64_t t = 1; t <= 3; ++t) {
-    fused_adam_update(p.data_ptr<float>(),
-                      g.data_ptr<float>(),
-                      m.data_ptr<float>(),
-                      v.data_ptr<float>(),
-                      n,
+  auto update = [](torch::Tensor& p,
+                   const torch::Tensor& g,
+                   torch::Tensor& m,
+                   torch::Tensor& v,
+                   int64_t at,
+                   int64_t count,
+                   int64_t t) {
+    fused_adam_update(p.data_ptr<float>() + at,
+                      g.data_ptr<float>() + at,
+                      m.data_ptr<float>() + at,
+                      v.data_ptr<float>() + at,
+                      count,
                       1e-3,
                       0.9,
                       0.999,
@@ -151,20 +157,11 @@ TEST(FusedAdam, VectorisedKernelGivesTheBitsOfOneElementAtATime) {
                       0.01,
                       0.999,
                       t);
-    for (int64_t i = 0; i < n; ++i) {
-      fused_adam_update(p1.data_ptr<float>() + i,
-                        g.data_ptr<float>() + i,
-                        m1.data_ptr<float>() + i,
-                        v1.data_ptr<float>() + i,
-                        1,
-                        1e-3,
-                        0.9,
-                        0.999,
-                        1e-8,
-                        0.01,
-                        0.999,
-                        t);
-    }
+  };
+  for (int64_t t = 1; t <= 3; ++t) {
+    update(p, g, m, v, 0, n, t);
+    for (int64_t i = 0; i < n; ++i)
+      update(p1, g, m1, v1, i, 1, t);
   }
   EXPECT_TRUE(torch::equal(p, p1));
   EXPECT_TRUE(torch::equal(m, m1));
