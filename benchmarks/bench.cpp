@@ -8,7 +8,9 @@
 // shapes"). Optionally also times the same VAE in PyTorch (Python, data in memory).
 //
 //   aezoo_bench [--workloads vae,mlp_ae,...] [--repeats 5] [--max-steps 0] [--python]
-//               [--threads N] [--batch 128] [--device cpu|cuda] [--json FILE]
+//               [--threads N] [--blas-threads N] [--batch 128] [--device cpu|cuda]
+//               [--json FILE]
+// --threads / --blas-threads set trainer.threads / trainer.blas_threads (0 = the defaults).
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -89,7 +91,7 @@ const std::vector<Workload>& workloads() {
   return w;
 }
 
-std::string experiment_yaml(const Workload& w, int64_t batch, int64_t threads) {
+std::string experiment_yaml(const Workload& w, int64_t batch, int64_t threads, int64_t blas) {
   return "name: bench_" + w.name +
          "\n"
          "seed: 1\n"
@@ -99,6 +101,7 @@ std::string experiment_yaml(const Workload& w, int64_t batch, int64_t threads) {
          "\n"
          "trainer: {epochs: 1, batch_size: " +
          std::to_string(batch) + ", threads: " + std::to_string(threads) +
+         ", blas_threads: " + std::to_string(blas) +
          ", optimizer: {type: adam, lr: 1.0e-3}}\n"
          "output: {dir: /tmp/aezoo_bench_unused}\n";
 }
@@ -154,7 +157,12 @@ int64_t peak_rss_kb() {
 }
 
 /// Runs one workload in this process and prints one JSON line.
-int child(const std::string& name, int repeats, int64_t max_steps, int64_t batch, int64_t threads) {
+int child(const std::string& name,
+          int repeats,
+          int64_t max_steps,
+          int64_t batch,
+          int64_t threads,
+          int64_t blas) {
   const Workload* w = nullptr;
   for (const auto& x : workloads()) {
     if (x.name == name)
@@ -164,8 +172,8 @@ int child(const std::string& name, int repeats, int64_t max_steps, int64_t batch
     std::cerr << "error: unknown workload '" << name << "'\n";
     return 2;
   }
-  auto le = aezoo::load_experiment_text(experiment_yaml(*w, batch, threads), "<bench>");
-  const int64_t used_threads = aezoo::apply_threads(threads);
+  auto le = aezoo::load_experiment_text(experiment_yaml(*w, batch, threads, blas), "<bench>");
+  const int64_t used_threads = aezoo::apply_threads(threads, blas);
   auto& model = *le.model;
   model.to(g_device);
   model.train();
@@ -219,6 +227,7 @@ int child(const std::string& name, int repeats, int64_t max_steps, int64_t batch
   j["device"] = g_device.str();
   j["batch"] = batch;
   j["threads"] = used_threads;
+  j["blas_threads"] = aezoo::blas_threads();
   j["examples"] = n;
   j["steps_timed"] = steps;
   j["steps_per_epoch"] = steps_per_epoch;
@@ -293,6 +302,7 @@ int main(int argc, char** argv) {
                                             {"--max-steps", "0"},
                                             {"--batch", "128"},
                                             {"--threads", "0"},
+                                            {"--blas-threads", "0"},
                                             {"--device", "cpu"}};
   std::string list, child_name, json_out;
   bool python = false;
@@ -318,7 +328,8 @@ int main(int argc, char** argv) {
     } else {
       std::cerr << "error: unknown option '" << a << "'\n"
                 << "usage: aezoo_bench [--workloads a,b] [--repeats N] [--max-steps N] "
-                   "[--batch N] [--threads N] [--device cpu|cuda] [--python] [--json FILE]\n";
+                   "[--batch N] [--threads N] [--blas-threads N] [--device cpu|cuda] [--python] "
+                   "[--json FILE]\n";
       return 2;
     }
   }
@@ -326,6 +337,7 @@ int main(int argc, char** argv) {
   const int64_t max_steps = std::stoll(opt["--max-steps"]);
   const int64_t batch = std::stoll(opt["--batch"]);
   const int64_t threads = std::stoll(opt["--threads"]);
+  const int64_t blas = std::stoll(opt["--blas-threads"]);
   try {
     g_device = torch::Device(opt["--device"]);
     if (g_device.is_cuda() && !torch::cuda::is_available()) {
@@ -333,7 +345,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     if (!child_name.empty())
-      return child(child_name, repeats, max_steps, batch, threads);
+      return child(child_name, repeats, max_steps, batch, threads, blas);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
@@ -378,6 +390,8 @@ int main(int argc, char** argv) {
                                std::to_string(batch),
                                "--threads",
                                std::to_string(threads),
+                               "--blas-threads",
+                               std::to_string(blas),
                                "--device",
                                opt["--device"]});
     if (out.empty()) {
@@ -445,11 +459,15 @@ int main(int argc, char** argv) {
     }
   }
   std::printf(
-      "device %s, batch %lld; medians of %d timed passes after a warm-up; each workload in its own "
-      "process; "
-      "floor_s = GEMM time of the same shapes measured in that process\n",
+      "device %s, batch %lld, %s; medians of %d timed passes after a warm-up; each workload in "
+      "its own process; floor_s = GEMM time of the same shapes measured in that process\n",
       opt["--device"].c_str(),
       static_cast<long long>(batch),
+      results.empty()
+          ? "no result"
+          : ("LibTorch threads " + fmt(results.begin()->second.at("threads").as_number(), 0) +
+             ", OpenBLAS threads " + fmt(results.begin()->second.at("blas_threads").as_number(), 0))
+                .c_str(),
       repeats);
   if (!json_out.empty()) {
     std::ofstream f(json_out);

@@ -197,7 +197,7 @@ Source load_source(const Options& o,
   } else {
     throw Error(path + ": neither a run directory nor an experiment file");
   }
-  apply_threads(s.loaded.experiment.trainer.threads);
+  apply_threads(s.loaded.experiment.trainer.threads, s.loaded.experiment.trainer.blas_threads);
   return s;
 }
 

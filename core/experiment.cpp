@@ -121,6 +121,7 @@ void read_trainer(ConfigNode& node, TrainerOptions& t) {
   t.min_delta = node.get_number("min_delta", 0.0, Bound{0});
   t.checkpoint_every = node.get_int("checkpoint_every", 1, 1);
   t.threads = node.get_int("threads", 0, 0);
+  t.blas_threads = node.get_int("blas_threads", 0, 0);
   t.eval_batch_size = node.get_int("eval_batch_size", 1000, 1);
   t.finite_check_every = node.get_int("finite_check_every", 0, 0);
   node.finish();

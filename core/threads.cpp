@@ -32,18 +32,27 @@ int64_t default_threads() {
   return 1;
 }
 
-int64_t apply_threads(int64_t n) {
+int64_t apply_threads(int64_t n, int64_t blas_n) {
   if (n <= 0)
     n = default_threads();
+  if (blas_n <= 0)
+    blas_n = n;
   torch::set_num_threads(static_cast<int>(n));
   // LibTorch calls BLAS from inside its own parallel regions only for batched products; a
-  // plain GEMM runs on OpenBLAS's pool. Keep the two pools the same width so they never
-  // run n x n threads at once.
+  // plain GEMM runs on OpenBLAS's pool. By default the two pools have the same width so
+  // they never run n x n threads at once.
   using SetFn = void (*)(int);
   if (auto fn = reinterpret_cast<SetFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
-    fn(static_cast<int>(n));
+    fn(static_cast<int>(blas_n));
   }
   return n;
+}
+
+int64_t blas_threads() {
+  using GetFn = int (*)();
+  if (auto fn = reinterpret_cast<GetFn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads")))
+    return fn();
+  return 0;
 }
 
 }  // namespace aezoo

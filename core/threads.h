@@ -7,8 +7,11 @@ namespace aezoo {
 
 /// The default number of intra-op threads on this machine (measured; see README "Threads").
 int64_t default_threads();
-/// Applies `n` threads (0 = default_threads()) to LibTorch and, when present, OpenBLAS.
-/// Returns the number applied.
-int64_t apply_threads(int64_t n);
+/// Applies `n` threads (0 = default_threads()) to LibTorch's intra-op pool and `blas_n`
+/// threads (0 = the same as n) to OpenBLAS, when it is the BLAS in use. Returns the number
+/// of LibTorch threads applied.
+int64_t apply_threads(int64_t n, int64_t blas_n = 0);
+/// OpenBLAS's current thread count, or 0 when the BLAS in use is not OpenBLAS.
+int64_t blas_threads();
 
 }  // namespace aezoo

@@ -172,6 +172,8 @@ void validate(const TrainerOptions& o) {
     fail("min_delta must be >= 0, got " + std::to_string(o.min_delta));
   if (o.threads < 0)
     fail("threads must be >= 0, got " + std::to_string(o.threads));
+  if (o.blas_threads < 0)
+    fail("blas_threads must be >= 0, got " + std::to_string(o.blas_threads));
   if (o.finite_check_every < 0)
     fail("finite_check_every must be >= 0, got " + std::to_string(o.finite_check_every));
 }
@@ -264,7 +266,7 @@ FitResult Trainer::fit(AutoencoderBase& model, const Dataset& data, bool resume)
   const TrainerOptions& o = options_;
   if (!data.train_x.defined() || data.train_x.dim() < 1 || data.train_x.size(0) == 0)
     throw Error(data.name + ": the training split is empty");
-  apply_threads(o.threads);
+  apply_threads(o.threads, o.blas_threads);
   const torch::Device device = o.device;
   model.to(device);
   model.train();

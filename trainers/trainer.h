@@ -36,6 +36,11 @@ struct TrainerOptions {
   int64_t checkpoint_every = 1;
   /// Intra-op threads; 0 = the measured default (see core/threads.h). Default: 0.
   int64_t threads = 0;
+  /// OpenBLAS threads; 0 = the same as `threads`. Two on a quiet 2-core machine made the
+  /// VAE epoch ~35% faster, but 2x slower as soon as another process used a core (README,
+  /// Threads). Results differ in the last bits between settings (OpenBLAS blocks the
+  /// products differently). Default: 0.
+  int64_t blas_threads = 0;
   /// Batch size used for evaluation passes. Default: 1000.
   int64_t eval_batch_size = 1000;
   /// Seed for initialisation, shuffling and model noise. Set from the experiment's `seed`.

@@ -91,6 +91,7 @@ void expect_same_options(const Experiment& a, const Experiment& b) {
   EXPECT_EQ(t.min_delta, u.min_delta);
   EXPECT_EQ(t.checkpoint_every, u.checkpoint_every);
   EXPECT_EQ(t.threads, u.threads);
+  EXPECT_EQ(t.blas_threads, u.blas_threads);
   EXPECT_EQ(t.eval_batch_size, u.eval_batch_size);
   EXPECT_EQ(t.finite_check_every, u.finite_check_every);
   EXPECT_EQ(t.seed, u.seed);
@@ -371,7 +372,7 @@ const std::vector<BadCase>& bad_cases() {
        {"trainer.epoch=3"},
        {"command-line override trainer.epoch=3: unknown key 'trainer.epoch' (allowed: epochs, "
         "batch_size, optimizer, scheduler, clip_grad_norm, early_stopping_patience, min_delta, "
-        "checkpoint_every, threads, eval_batch_size, finite_check_every)"}},
+        "checkpoint_every, threads, blas_threads, eval_batch_size, finite_check_every)"}},
       {"override_yaml_syntax_error",
        "name: t\n"
        "model: {type: autoencoder}\n"
@@ -498,6 +499,7 @@ TEST(Experiment, DefaultsAreFilledInAndResolved) {
             "  min_delta: 0.0\n"
             "  checkpoint_every: 1\n"
             "  threads: 0\n"
+            "  blas_threads: 0\n"
             "  eval_batch_size: 1000\n"
             "  finite_check_every: 0\n"
             "output:\n"
@@ -544,6 +546,7 @@ TEST(Experiment, ResolvedYamlReloadsToIdenticalOptions) {
       "  scheduler: {type: plateau, factor: 0.2, patience: 1, min_lr: 1e-5}\n"
       "  checkpoint_every: 2\n"
       "  threads: 2\n"
+      "  blas_threads: 1\n"
       "  eval_batch_size: 256\n"
       "  finite_check_every: 5\n"
       "output: {dir: /tmp/idx}\n",

@@ -528,6 +528,9 @@ TEST(TrainerTest, InvalidOptionsThrow) {
   o = TrainerOptions();
   o.clip_grad_norm = -1;
   EXPECT_THROW(Trainer(o, "x"), std::invalid_argument);
+  o = TrainerOptions();
+  o.blas_threads = -1;
+  EXPECT_THROW(Trainer(o, "x"), std::invalid_argument);
 }
 
 TEST(TrainerTest, FitAppliesTheThreadCount) {
@@ -542,6 +545,12 @@ TEST(TrainerTest, FitAppliesTheThreadCount) {
   EXPECT_EQ(torch::get_num_threads(), default_threads());
   EXPECT_EQ(apply_threads(1), 1);
   EXPECT_EQ(torch::get_num_threads(), 1);
+  // OpenBLAS (mandatory here, see scripts/setup.sh) gets its own count when one is given.
+  apply_threads(1, 2);
+  EXPECT_EQ(torch::get_num_threads(), 1);
+  EXPECT_EQ(blas_threads(), 2);
+  apply_threads(1);
+  EXPECT_EQ(blas_threads(), 1);
 }
 
 TEST(TrainerTest, ProgressIsOnePlainLinePerEpochWhenStderrIsNoTerminal) {
