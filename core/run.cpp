@@ -34,6 +34,13 @@ Json float_list(const torch::Tensor& t) {
 std::string checkpoint_path(const std::string& dir, const std::string& which) {
   return (fs::path(dir) / "checkpoints" / (which + ".pt")).string();
 }
+
+/// Where the model's parameters live (CPU for a model without parameters).
+torch::Device model_device(torch::nn::Module& model) {
+  const auto params = model.parameters();
+  return params.empty() ? torch::Device(torch::kCPU) : params.front().device();
+}
+
 }  // namespace
 
 Json run_metadata(const LoadedExperiment& loaded) {
@@ -70,9 +77,7 @@ void write_run_images(const std::string& run_dir, LoadedExperiment& loaded) {
   torch::Tensor r;
   {
     torch::NoGradGuard no_grad;
-    auto device = model.parameters().empty() ? torch::Device(torch::kCPU)
-                                             : model.parameters().front().device();
-    r = model.forward(x.to(device)).to(torch::kCPU);
+    r = model.forward(x.to(model_device(model))).to(torch::kCPU);
   }
   model.train(was_training);
   write_reconstruction_grid((fs::path(run_dir) / "reconstructions.png").string(),
@@ -191,8 +196,7 @@ Json evaluate_run(LoadedRun& run, const std::string& split) {
     out[k] = v;
 
   // Evaluation-only metrics (IWAE bound, corrupted-input error, ...), averaged per example.
-  const auto device =
-      model.parameters().empty() ? torch::Device(torch::kCPU) : model.parameters().front().device();
+  const auto device = model_device(model);
   const int64_t n = x.size(0), bs = run.loaded.experiment.trainer.eval_batch_size;
   std::vector<std::pair<std::string, double>> sums;
   model.eval();

@@ -48,7 +48,7 @@ set key top right box
 set datafile separator ","
 set logscale y
 set format y "10^{%T}"
-set xrange [1:64]
+set xrange [1:*]
 set autoscale y
 set grid lc rgb "#eeeeee"
 set title "contraction profile: singular values of df/dx\n(mean over 200 test images)"

@@ -3,7 +3,7 @@
 # estimated by local PCA of the nearest training images ("no sharing across regions") and by
 # a contractive autoencoder (leading right singular vectors of its encoder Jacobian), plus
 # the Jacobian's singular value spectrum of the CAE against a plain autoencoder (the
-# contraction profile). Trains two one-layer models on 20000 images (about half a minute each).
+# contraction profile). Trains two two-layer models on 60000 images (about 4 minutes in all).
 #   bash scripts/figures/fig14_10.sh     -> docs/figures/fig14_10.png
 source "$(dirname "$0")/common.sh"
 DIR="$WORK/fig14_10"
