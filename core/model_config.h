@@ -15,9 +15,13 @@ namespace aezoo {
 ///   channels (conv; int list, default [32, 64]), kernel_size (conv; default 4),
 ///   activation (default relu), code_activation (default identity),
 ///   tied_weights (mlp; default false).
+/// With CodeKeys::skip, code_activation and tied_weights are not read (so they are unknown
+/// keys): the VAE, whose encoder has two heads (mean and log-variance), takes neither.
+enum class CodeKeys { read, skip };
 NetworkOptions read_network_options(ConfigNode& node,
                                     const std::vector<int64_t>& input_shape,
-                                    Architecture architecture);
+                                    Architecture architecture,
+                                    CodeKeys code_keys = CodeKeys::read);
 
 /// Reads `likelihood` (bernoulli | gaussian | laplace, default `def`) and
 /// `likelihood_scale` (sigma of gaussian / b of laplace, > 0, default 1; only read for

@@ -15,7 +15,9 @@ namespace aezoo {
 namespace {
 
 // `architecture` (mlp | conv, default mlp), then the network keys of that architecture.
-NetworkOptions read_network(ConfigNode& node, const std::vector<int64_t>& input_shape) {
+NetworkOptions read_network(ConfigNode& node,
+                            const std::vector<int64_t>& input_shape,
+                            CodeKeys code_keys = CodeKeys::read) {
   const auto arch =
       architecture_from_string(node.get_choice("architecture", {"mlp", "conv"}, "mlp"));
   if (arch == Architecture::conv && input_shape.size() != 3) {
@@ -24,7 +26,7 @@ NetworkOptions read_network(ConfigNode& node, const std::vector<int64_t>& input_
               "examples of " +
                   std::to_string(input_shape.size()) + " dimension(s)");
   }
-  return read_network_options(node, input_shape, arch);
+  return read_network_options(node, input_shape, arch, code_keys);
 }
 
 ModelPtr build_sparse(ConfigNode& node, const std::vector<int64_t>& input_shape) {
@@ -129,24 +131,7 @@ ModelPtr build_stochastic(ConfigNode& node, const std::vector<int64_t>& input_sh
 // The VAE's network keys: those of read_network_options without code_activation and
 // tied_weights (its encoder has two heads, mean and log-variance).
 ModelPtr build_vae(ConfigNode& node, const std::vector<int64_t>& input_shape) {
-  const auto arch =
-      architecture_from_string(node.get_choice("architecture", {"mlp", "conv"}, "mlp"));
-  if (arch == Architecture::conv && input_shape.size() != 3) {
-    node.fail("architecture",
-              "conv needs image data of shape [C, H, W], but the data set gives "
-              "examples of " +
-                  std::to_string(input_shape.size()) + " dimension(s)");
-  }
-  NetworkOptions net(input_shape, node.get_int("latent_dim", {}, 1));
-  net.architecture(arch);
-  if (arch == Architecture::mlp) {
-    net.hidden(node.get_int_list("hidden", std::vector<int64_t>{512, 256}, 1));
-  } else {
-    net.channels(node.get_int_list("channels", std::vector<int64_t>{32, 64}, 1));
-    net.kernel_size(node.get_int("kernel_size", 4, 2, 15));
-  }
-  net.activation(read_activation(node, "activation", "relu"));
-  VAEOptions o(net);
+  VAEOptions o(read_network(node, input_shape, CodeKeys::skip));
   o.likelihood(read_likelihood_options(node, "bernoulli"));
   o.prior(prior_from_string(node.get_choice("prior", {"normal", "laplace"}, "normal")));
   o.beta(node.get_double("beta", 1.0, 0.0));
