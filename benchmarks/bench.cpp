@@ -5,7 +5,10 @@
 // step, achieved GFLOP/s, and the ratio to the GEMM floor: the sum, over the matrix products
 // a training step of the workload performs, of the time torch::mm takes for that exact shape
 // measured in the same process (the "sgemm rate measured in the same run on the same
-// shapes"). Optionally also times the same VAE in PyTorch (Python, data in memory).
+// shapes"), and the ratio to those products run back to back, each on its own operands
+// (x_seq: how much of the gap is the products' own cost outside the hot-cache loop of the
+// floor, and how much the rest of the step). Optionally also times the same VAE in PyTorch
+// (Python, data in memory).
 //
 //   aezoo_bench [--workloads vae,mlp_ae,...] [--repeats 5] [--max-steps 0] [--python]
 //               [--threads N] [--blas-threads N] [--batch 128] [--device cpu|cuda]
@@ -18,6 +21,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -129,25 +133,51 @@ double time_mm(int64_t m, int64_t k, int64_t n) {
   return median(t);
 }
 
+struct GemmFloor {
+  double flops = 0;
+  /// Sum over the step's products of each one's median time alone (the floor).
+  double alone = 0;
+  /// Median time of all the step's products run back to back, each on its own operands
+  /// (closer to what they cost inside a training step, where no operand is hot).
+  double sequence = 0;
+};
+
 /// GEMMs of one training step of an MLP (every 2-D parameter is a linear layer [out, in]):
 /// forward x W^T, backward dL/dx = g W (not for the first layer: inputs need no gradient),
-/// dL/dW = g^T x. Returns {flops, seconds at the measured rate}.
-std::pair<double, double> gemm_floor_per_step(aezoo::AutoencoderBase& model, int64_t batch) {
-  double flops = 0, secs = 0;
+/// dL/dW = g^T x.
+GemmFloor gemm_floor_per_step(aezoo::AutoencoderBase& model, int64_t batch) {
+  GemmFloor f;
+  std::vector<std::array<int64_t, 3>> shapes;  // {m, k, n}
   bool first = true;
   for (const auto& p : model.named_parameters()) {
     if (p.value().dim() != 2)
       continue;
     const int64_t out = p.value().size(0), in = p.value().size(1);
-    flops += 2.0 * batch * in * out * 2;  // forward + weight gradient
-    secs += time_mm(batch, in, out) + time_mm(out, batch, in);
+    f.flops += 2.0 * batch * in * out * 2;  // forward + weight gradient
+    shapes.push_back({batch, in, out});
+    shapes.push_back({out, batch, in});
     if (!first) {
-      flops += 2.0 * batch * in * out;
-      secs += time_mm(batch, out, in);
+      f.flops += 2.0 * batch * in * out;
+      shapes.push_back({batch, out, in});
     }
     first = false;
   }
-  return {flops, secs};
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> operands;
+  for (const auto& [m, k, n] : shapes) {
+    f.alone += time_mm(m, k, n);
+    operands.emplace_back(torch::randn({m, k}, g_device), torch::randn({k, n}, g_device));
+  }
+  std::vector<double> t;
+  for (int i = 0; i < 18; ++i) {
+    auto t0 = Clock::now();
+    for (const auto& [a, b] : operands)
+      torch::mm(a, b);
+    sync();
+    if (i >= 3)
+      t.push_back(seconds_since(t0));
+  }
+  f.sequence = median(t);
+  return f;
 }
 
 int64_t peak_rss_kb() {
@@ -220,7 +250,8 @@ int child(const std::string& name,
       opt_s.push_back(o * scale);
     }
   }
-  auto [flops_step, floor_step] = gemm_floor_per_step(model, batch);
+  const GemmFloor floor = gemm_floor_per_step(model, batch);
+  const double flops_step = floor.flops, floor_step = floor.alone;
   const double epoch = median(epoch_s);
   aezoo::Json j = aezoo::Json::object();
   j["workload"] = name;
@@ -242,6 +273,8 @@ int child(const std::string& name,
   j["gemm_floor_seconds"] = floor_step * steps_per_epoch;
   j["sgemm_gflops"] = flops_step / floor_step / 1e9;
   j["ratio_to_floor"] = epoch / (floor_step * steps_per_epoch);
+  j["gemm_sequence_seconds"] = floor.sequence * steps_per_epoch;
+  j["ratio_to_sequence"] = epoch / (floor.sequence * steps_per_epoch);
   j["peak_rss_mb"] = peak_rss_kb() / 1024.0;
   std::cout << j.dump() << std::endl;
   return 0;
@@ -362,7 +395,7 @@ int main(int argc, char** argv) {
   }
   std::map<std::string, aezoo::Json> results;
   aezoo::Json all = aezoo::Json::array();
-  std::printf("%-11s %9s %10s %6s %6s %6s %8s %8s %8s %7s %9s\n",
+  std::printf("%-11s %9s %10s %6s %6s %6s %8s %8s %8s %6s %7s %9s\n",
               "workload",
               "s/epoch",
               "samples/s",
@@ -372,6 +405,7 @@ int main(int argc, char** argv) {
               "GFLOP/s",
               "floor_s",
               "x_floor",
+              "x_seq",
               "RSS_MB",
               "x_ref");
   for (const auto& name : names) {
@@ -412,7 +446,7 @@ int main(int argc, char** argv) {
                      results[w.compare_to].at("seconds_per_step").as_number();
       }
     }
-    std::printf("%-11s %9s %10s %6s %6s %6s %8s %8s %8s %7s %9s\n",
+    std::printf("%-11s %9s %10s %6s %6s %6s %8s %8s %8s %6s %7s %9s\n",
                 name.c_str(),
                 fmt(j.at("seconds_per_epoch").as_number()).c_str(),
                 fmt(j.at("samples_per_second").as_number(), 0).c_str(),
@@ -422,6 +456,7 @@ int main(int argc, char** argv) {
                 fmt(j.at("achieved_gflops").as_number(), 1).c_str(),
                 fmt(j.at("gemm_floor_seconds").as_number()).c_str(),
                 fmt(j.at("ratio_to_floor").as_number()).c_str(),
+                fmt(j.at("ratio_to_sequence").as_number()).c_str(),
                 fmt(j.at("peak_rss_mb").as_number(), 0).c_str(),
                 ref.c_str());
     std::fflush(stdout);
@@ -442,10 +477,11 @@ int main(int argc, char** argv) {
                                  2) +
                                  " (aezoo/PyTorch)"
                            : "";
-      std::printf("%-11s %9s %10s %6s %6s %6s %8s %8s %8s %7s %s\n",
+      std::printf("%-11s %9s %10s %6s %6s %6s %8s %8s %8s %6s %7s %s\n",
                   "vae_pytorch",
                   fmt(j.at("seconds_per_epoch").as_number()).c_str(),
                   fmt(j.at("samples_per_second").as_number(), 0).c_str(),
+                  "",
                   "",
                   "",
                   "",
@@ -460,7 +496,9 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "device %s, batch %lld, %s; medians of %d timed passes after a warm-up; each workload in "
-      "its own process; floor_s = GEMM time of the same shapes measured in that process\n",
+      "its own process; floor_s = GEMM time of the same shapes measured in that process, each "
+      "alone; "
+      "x_seq = ratio to the same products run back to back\n",
       opt["--device"].c_str(),
       static_cast<long long>(batch),
       results.empty()
