@@ -74,6 +74,25 @@ torch::Tensor apply_activation(Activation a, const torch::Tensor& x) {
   TORCH_CHECK(false, "unreachable");
 }
 
+namespace {
+struct RowSumSquares : public torch::autograd::Function<RowSumSquares> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x) {
+    ctx->save_for_backward({x});
+    return (x * x).sum(1);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const auto x = ctx->get_saved_variables()[0];
+    return {x * (2.0 * grads[0]).unsqueeze(1)};
+  }
+};
+}  // namespace
+
+torch::Tensor row_sum_squares(const torch::Tensor& x) {
+  TORCH_CHECK(x.dim() == 2, "row_sum_squares needs a 2-D tensor, got ", x.dim(), " dimensions");
+  return RowSumSquares::apply(x);
+}
+
 torch::Tensor activation_derivative(Activation a, const torch::Tensor& x) {
   switch (a) {
     case Activation::identity:

@@ -24,6 +24,11 @@ std::vector<std::string> activation_names();
 torch::Tensor apply_activation(Activation a, const torch::Tensor& pre);
 /// s'(a) elementwise (used by closed-form Jacobian penalties). leaky_relu slope: 0.01.
 torch::Tensor activation_derivative(Activation a, const torch::Tensor& pre);
+/// sum_j x[i, j]^2 for a 2-D x, shape [N]: the same value as x.square().sum(1), with a
+/// backward of one pass over x (2 g_i x_ij) where LibTorch 1.13's pow backward makes three
+/// (measured: most of the contractive closed-form penalty's cost). Its backward is made of
+/// differentiable tensor ops, so create_graph works through it.
+torch::Tensor row_sum_squares(const torch::Tensor& x);
 /// TorchScript expression computing s(var).
 std::string script_activation(Activation a, const std::string& var);
 

@@ -60,22 +60,6 @@ torch::Tensor ContractiveImpl::decode_raw(const torch::Tensor& h) {
 
 namespace {
 
-// ||W_j||^2 for every row j of W, with a backward of one pass over W (dL/dW_j = 2 g_j W_j)
-// instead of pow's three (LibTorch 1.13: grad * 2 * W.pow(1)), which were the largest part
-// of the closed-form penalty's cost (LibTorch's profiler: ~0.9 of 1.1 ms extra per step).
-// The backward is written in differentiable tensor ops, so create_graph works through it.
-struct RowSquaredNorms : public torch::autograd::Function<RowSquaredNorms> {
-  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& w) {
-    ctx->save_for_backward({w});
-    return (w * w).sum(1);
-  }
-  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
-                                                 torch::autograd::variable_list grads) {
-    const auto w = ctx->get_saved_variables()[0];
-    return {w * (2.0 * grads[0]).unsqueeze(1)};
-  }
-};
-
 // The probe directions v_m [N, code_dim] whose VJPs v_m^T J give the estimate: the unit
 // vectors e_j (exact; sum_j ||e_j^T J||^2 = ||J||_F^2), or Gaussian vectors (random;
 // E ||v^T J||^2 = tr(J J^T) = ||J||_F^2).
@@ -123,7 +107,7 @@ ContractiveImpl::Penalties ContractiveImpl::penalties(const torch::Tensor& x,
     // the code activation actually used).
     auto enc = network->mlp_encoder();
     const Activation s = options.network().code_activation();
-    const auto w2 = RowSquaredNorms::apply(enc->weight(0));  // ||W_j||^2, [code_dim]
+    const auto w2 = row_sum_squares(enc->weight(0));  // ||W_j||^2, [code_dim]
     const auto a = enc->first_preactivation(x);
     const auto d = activation_derivative(s, a);
     p.code = apply_activation(s, a);
@@ -151,7 +135,7 @@ ContractiveImpl::Penalties ContractiveImpl::penalties(const torch::Tensor& x,
   const auto rows = vjp_rows(p.code, xin, vs, create_graph);
   torch::Tensor norm2;
   for (const auto& r : rows) {
-    const auto t = r.square().sum(1);
+    const auto t = row_sum_squares(r);
     norm2 = norm2.defined() ? norm2 + t : t;
   }
   // Goodfellow et al. 2016, eq. 14.18: ||df/dx||_F^2 = sum_j ||e_j^T J||^2.
@@ -163,7 +147,7 @@ ContractiveImpl::Penalties ContractiveImpl::penalties(const torch::Tensor& x,
       const auto he = encode(xe);
       const auto rows_e = vjp_rows(he, xe, vs, create_graph);
       for (size_t m = 0; m < rows.size(); ++m) {
-        const auto t = (rows[m] - rows_e[m]).square().sum(1);
+        const auto t = row_sum_squares(rows[m] - rows_e[m]);
         acc = acc.defined() ? acc + t : t;
       }
     }

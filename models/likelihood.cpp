@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "models/blocks.h"
 #include "models/fused_kernels.h"
 
 namespace aezoo {
@@ -106,7 +107,7 @@ torch::Tensor Likelihood::nll(const torch::Tensor& out, const torch::Tensor& x) 
           .sum(1);
     case LikelihoodKind::gaussian: {
       const double s2 = options_.scale() * options_.scale();
-      return (out - x).square().reshape({n, -1}).sum(1) / (2.0 * s2) +
+      return row_sum_squares((out - x).reshape({n, -1})) / (2.0 * s2) +
              0.5 * d * std::log(2.0 * M_PI * s2);
     }
     case LikelihoodKind::laplace: {

@@ -71,3 +71,19 @@ TEST(Blocks, FirstPreactivationIsTheFirstAffineMap) {
             "aezoo::MLP(in_features=4, hidden=[], out_features=3, activation=relu, "
             "output_activation=identity, tied=false)");
 }
+
+TEST(Blocks, RowSumSquaresMatchesPowAndDifferentiatesTwice) {
+  auto x = torch::randn({4, 7}, torch::kDouble).requires_grad_();
+  const auto value = row_sum_squares(x);
+  EXPECT_TRUE(torch::allclose(value, x.detach().square().sum(1), 1e-12, 1e-12));
+  const auto w = torch::randn({4}, torch::kDouble);
+  // d/dx sum_i w_i ||x_i||^2 = 2 w_i x_i ...
+  const auto g = torch::autograd::grad({(value * w).sum()}, {x}, {}, true, true)[0];
+  EXPECT_TRUE(torch::allclose(g, 2 * w.unsqueeze(1) * x.detach(), 1e-12, 1e-12));
+  // ... and, through create_graph, d/dx sum(g * c) = 2 w_i c_i (the contractive and score
+  // losses differentiate such gradients again).
+  const auto c = torch::randn({4, 7}, torch::kDouble);
+  const auto h = torch::autograd::grad({(g * c).sum()}, {x})[0];
+  EXPECT_TRUE(torch::allclose(h, 2 * w.unsqueeze(1) * c, 1e-12, 1e-12));
+  EXPECT_THROW(row_sum_squares(torch::zeros({3})), c10::Error);
+}
