@@ -3,18 +3,8 @@
 namespace aezoo {
 
 AutoencoderImpl::AutoencoderImpl(AutoencoderOptions options_)
-    : AutoencoderBase("Autoencoder"),
-      options(std::move(options_)),
-      likelihood_(options.likelihood()) {
+    : NetworkModel("Autoencoder", options_.likelihood()), options(std::move(options_)) {
   network = register_module("network", Network(options.network()));
-}
-
-torch::Tensor AutoencoderImpl::encode(const torch::Tensor& x) {
-  return network->encode(x);
-}
-
-torch::Tensor AutoencoderImpl::decode_raw(const torch::Tensor& h) {
-  return network->decode(h);
 }
 
 void export_network(ScriptBuilder& b, const NetworkImpl& network, const Likelihood& lik) {

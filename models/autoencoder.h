@@ -8,8 +8,7 @@
 
 #include <string>
 
-#include "models/model.h"
-#include "models/network.h"
+#include "models/network_model.h"
 
 namespace aezoo {
 
@@ -23,32 +22,17 @@ struct AutoencoderOptions {
   TORCH_ARG(std::string, type) = "autoencoder";
 };
 
-class AutoencoderImpl : public AutoencoderBase {
+class AutoencoderImpl : public NetworkModel {
  public:
   explicit AutoencoderImpl(AutoencoderOptions options);
 
   std::string type() const override {
     return options.type();
   }
-  int64_t code_dim() const override {
-    return options.network().latent_dim();
-  }
-  std::vector<int64_t> input_shape() const override {
-    return options.network().input_shape();
-  }
-  const Likelihood& likelihood() const override {
-    return likelihood_;
-  }
-  torch::Tensor encode(const torch::Tensor& x) override;
-  torch::Tensor decode_raw(const torch::Tensor& h) override;
   void export_to(ScriptBuilder& builder) override;
   void pretty_print(std::ostream& stream) const override;
 
-  Network network{nullptr};
   AutoencoderOptions options;
-
- private:
-  Likelihood likelihood_;
 };
 TORCH_MODULE(Autoencoder);
 

@@ -30,9 +30,7 @@ std::string to_string(JacobianEstimator e) {
 }
 
 ContractiveImpl::ContractiveImpl(ContractiveOptions options_)
-    : AutoencoderBase("Contractive"),
-      options(std::move(options_)),
-      likelihood_(options.likelihood()) {
+    : NetworkModel("Contractive", options_.likelihood()), options(std::move(options_)) {
   TORCH_CHECK(options.weight() >= 0, "weight must be >= 0, got ", options.weight());
   TORCH_CHECK(options.probes() >= 1, "probes must be >= 1, got ", options.probes());
   TORCH_CHECK(options.ho_weight() >= 0, "ho_weight must be >= 0, got ", options.ho_weight());
@@ -48,14 +46,6 @@ ContractiveImpl::ContractiveImpl(ContractiveOptions options_)
         "mlp, hidden: []); use estimator exact or random for deeper encoders");
   }
   network = register_module("network", Network(options.network()));
-}
-
-torch::Tensor ContractiveImpl::encode(const torch::Tensor& x) {
-  return network->encode(x);
-}
-
-torch::Tensor ContractiveImpl::decode_raw(const torch::Tensor& h) {
-  return network->decode(h);
 }
 
 namespace {

@@ -17,8 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "models/model.h"
-#include "models/network.h"
+#include "models/network_model.h"
 
 namespace aezoo {
 
@@ -49,24 +48,13 @@ struct ContractiveOptions {
   TORCH_ARG(std::string, type) = "contractive";
 };
 
-class ContractiveImpl : public AutoencoderBase {
+class ContractiveImpl : public NetworkModel {
  public:
   explicit ContractiveImpl(ContractiveOptions options);
 
   std::string type() const override {
     return options.type();
   }
-  int64_t code_dim() const override {
-    return options.network().latent_dim();
-  }
-  std::vector<int64_t> input_shape() const override {
-    return options.network().input_shape();
-  }
-  const Likelihood& likelihood() const override {
-    return likelihood_;
-  }
-  torch::Tensor encode(const torch::Tensor& x) override;
-  torch::Tensor decode_raw(const torch::Tensor& h) override;
   /// Terms {"recon", "contractive"} (+ "higher_order" when ho_weight > 0); metrics
   /// {"jacobian_norm2": mean ||J||_F^2 by the estimator, unweighted} (+ "jacobian_diff_norm2").
   ModelOutput compute(const torch::Tensor& x) override;
@@ -90,7 +78,6 @@ class ContractiveImpl : public AutoencoderBase {
   void export_to(ScriptBuilder& builder) override;
   void pretty_print(std::ostream& stream) const override;
 
-  Network network{nullptr};
   ContractiveOptions options;
 
  private:
@@ -102,8 +89,6 @@ class ContractiveImpl : public AutoencoderBase {
   Penalties penalties(const torch::Tensor& x,
                       const std::vector<torch::Tensor>& eps,
                       bool create_graph);
-
-  Likelihood likelihood_;
 };
 TORCH_MODULE(Contractive);
 

@@ -5,9 +5,7 @@
 namespace aezoo {
 
 DenoisingImpl::DenoisingImpl(DenoisingOptions options_)
-    : AutoencoderBase("Denoising"),
-      options(std::move(options_)),
-      likelihood_(options.likelihood()) {
+    : NetworkModel("Denoising", options_.likelihood()), options(std::move(options_)) {
   check_corruption(options.corruption());
   TORCH_CHECK(any_corruption(options.corruption()),
               "a denoising autoencoder needs a corruption: set gaussian_sigma, masking_p or "
@@ -16,14 +14,6 @@ DenoisingImpl::DenoisingImpl(DenoisingOptions options_)
               "a denoising autoencoder has one encoder head, got encoder_heads ",
               options.network().encoder_heads());
   network = register_module("network", Network(options.network()));
-}
-
-torch::Tensor DenoisingImpl::encode(const torch::Tensor& x) {
-  return network->encode(x);
-}
-
-torch::Tensor DenoisingImpl::decode_raw(const torch::Tensor& h) {
-  return network->decode(h);
 }
 
 ModelOutput DenoisingImpl::compute(const torch::Tensor& x) {

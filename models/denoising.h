@@ -12,8 +12,7 @@
 #include <string>
 
 #include "models/corruption.h"
-#include "models/model.h"
-#include "models/network.h"
+#include "models/network_model.h"
 
 namespace aezoo {
 
@@ -28,24 +27,13 @@ struct DenoisingOptions {
   TORCH_ARG(CorruptionOptions, corruption) = CorruptionOptions().gaussian_sigma(0.3);
 };
 
-class DenoisingImpl : public AutoencoderBase {
+class DenoisingImpl : public NetworkModel {
  public:
   explicit DenoisingImpl(DenoisingOptions options);
 
   std::string type() const override {
     return "denoising";
   }
-  int64_t code_dim() const override {
-    return options.network().latent_dim();
-  }
-  std::vector<int64_t> input_shape() const override {
-    return options.network().input_shape();
-  }
-  const Likelihood& likelihood() const override {
-    return likelihood_;
-  }
-  torch::Tensor encode(const torch::Tensor& x) override;
-  torch::Tensor decode_raw(const torch::Tensor& h) override;
   /// Training: {"recon": -log p(x | g(f(x~)))}, x~ ~ C(x~ | x). Evaluation: the clean
   /// reconstruction -log p(x | g(f(x))).
   ModelOutput compute(const torch::Tensor& x) override;
@@ -62,11 +50,7 @@ class DenoisingImpl : public AutoencoderBase {
   void export_to(ScriptBuilder& builder) override;
   void pretty_print(std::ostream& stream) const override;
 
-  Network network{nullptr};
   DenoisingOptions options;
-
- private:
-  Likelihood likelihood_;
 };
 TORCH_MODULE(Denoising);
 

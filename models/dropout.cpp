@@ -5,22 +5,12 @@
 namespace aezoo {
 
 DropoutAEImpl::DropoutAEImpl(DropoutAEOptions options_)
-    : AutoencoderBase("DropoutAE"),
-      options(std::move(options_)),
-      likelihood_(options.likelihood()) {
+    : NetworkModel("DropoutAE", options_.likelihood()), options(std::move(options_)) {
   TORCH_CHECK(options.p() >= 0 && options.p() < 1, "p must be in [0, 1), got ", options.p());
   TORCH_CHECK(options.network().encoder_heads() == 1,
               "a dropout autoencoder has one encoder head, got encoder_heads ",
               options.network().encoder_heads());
   network = register_module("network", Network(options.network()));
-}
-
-torch::Tensor DropoutAEImpl::encode(const torch::Tensor& x) {
-  return network->encode(x);
-}
-
-torch::Tensor DropoutAEImpl::decode_raw(const torch::Tensor& h) {
-  return network->decode(h);
 }
 
 ModelOutput DropoutAEImpl::compute(const torch::Tensor& x) {

@@ -7,8 +7,7 @@
 
 #include <string>
 
-#include "models/model.h"
-#include "models/network.h"
+#include "models/network_model.h"
 
 namespace aezoo {
 
@@ -22,35 +21,20 @@ struct DropoutAEOptions {
   TORCH_ARG(double, p) = 0.2;
 };
 
-class DropoutAEImpl : public AutoencoderBase {
+class DropoutAEImpl : public NetworkModel {
  public:
   explicit DropoutAEImpl(DropoutAEOptions options);
 
   std::string type() const override {
     return "dropout";
   }
-  int64_t code_dim() const override {
-    return options.network().latent_dim();
-  }
-  std::vector<int64_t> input_shape() const override {
-    return options.network().input_shape();
-  }
-  const Likelihood& likelihood() const override {
-    return likelihood_;
-  }
-  torch::Tensor encode(const torch::Tensor& x) override;
-  torch::Tensor decode_raw(const torch::Tensor& h) override;
   /// Terms {"recon"}; `code` is the code after dropout. Metric "dropped_fraction" (fraction of
   /// code units zeroed in this batch; 0 in evaluation).
   ModelOutput compute(const torch::Tensor& x) override;
   void export_to(ScriptBuilder& builder) override;
   void pretty_print(std::ostream& stream) const override;
 
-  Network network{nullptr};
   DropoutAEOptions options;
-
- private:
-  Likelihood likelihood_;
 };
 TORCH_MODULE(DropoutAE);
 

@@ -27,7 +27,7 @@ torch::Tensor bernoulli_kl_sum(double rho, const torch::Tensor& rho_hat) {
 }
 
 SparseImpl::SparseImpl(SparseOptions options_)
-    : AutoencoderBase("Sparse"), options(std::move(options_)), likelihood_(options.likelihood()) {
+    : NetworkModel("Sparse", options_.likelihood()), options(std::move(options_)) {
   TORCH_CHECK(options.weight() >= 0, "weight must be >= 0, got ", options.weight());
   if (options.penalty() == SparsityPenalty::kl) {
     TORCH_CHECK(options.target_rate() > 0 && options.target_rate() < 1,
@@ -42,14 +42,6 @@ SparseImpl::SparseImpl(SparseOptions options_)
               "a sparse autoencoder has one encoder head, got encoder_heads ",
               options.network().encoder_heads());
   network = register_module("network", Network(options.network()));
-}
-
-torch::Tensor SparseImpl::encode(const torch::Tensor& x) {
-  return network->encode(x);
-}
-
-torch::Tensor SparseImpl::decode_raw(const torch::Tensor& h) {
-  return network->decode(h);
 }
 
 torch::Tensor SparseImpl::penalty(const torch::Tensor& h) const {

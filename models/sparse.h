@@ -12,8 +12,7 @@
 
 #include <string>
 
-#include "models/model.h"
-#include "models/network.h"
+#include "models/network_model.h"
 
 namespace aezoo {
 
@@ -40,24 +39,13 @@ struct SparseOptions {
 /// clamped to [1e-6, 1 - 1e-6]. Returns a scalar.
 torch::Tensor bernoulli_kl_sum(double rho, const torch::Tensor& rho_hat);
 
-class SparseImpl : public AutoencoderBase {
+class SparseImpl : public NetworkModel {
  public:
   explicit SparseImpl(SparseOptions options);
 
   std::string type() const override {
     return "sparse";
   }
-  int64_t code_dim() const override {
-    return options.network().latent_dim();
-  }
-  std::vector<int64_t> input_shape() const override {
-    return options.network().input_shape();
-  }
-  const Likelihood& likelihood() const override {
-    return likelihood_;
-  }
-  torch::Tensor encode(const torch::Tensor& x) override;
-  torch::Tensor decode_raw(const torch::Tensor& h) override;
   /// Terms {"recon", "sparsity"}; metrics {"code_l1" (mean over the batch of sum_j |h_j|),
   /// "mean_activation" (mean of h over the batch and the code units)}.
   ModelOutput compute(const torch::Tensor& x) override;
@@ -66,11 +54,7 @@ class SparseImpl : public AutoencoderBase {
   void export_to(ScriptBuilder& builder) override;
   void pretty_print(std::ostream& stream) const override;
 
-  Network network{nullptr};
   SparseOptions options;
-
- private:
-  Likelihood likelihood_;
 };
 TORCH_MODULE(Sparse);
 

@@ -29,9 +29,7 @@ torch::Tensor scaled_nll(LikelihoodKind kind,
 }
 
 StochasticImpl::StochasticImpl(StochasticOptions options_)
-    : AutoencoderBase("Stochastic"),
-      options(std::move(options_)),
-      likelihood_(options.likelihood()) {
+    : NetworkModel("Stochastic", options_.likelihood()), options(std::move(options_)) {
   TORCH_CHECK(options.code_noise() >= 0, "code_noise must be >= 0, got ", options.code_noise());
   TORCH_CHECK(options.network().encoder_heads() == 1,
               "a stochastic autoencoder has one encoder head, got encoder_heads ",
@@ -47,14 +45,6 @@ StochasticImpl::StochasticImpl(StochasticOptions options_)
     scale_param =
         register_parameter("scale_param", torch::full(options.network().input_shape(), init));
   }
-}
-
-torch::Tensor StochasticImpl::encode(const torch::Tensor& x) {
-  return network->encode(x);
-}
-
-torch::Tensor StochasticImpl::decode_raw(const torch::Tensor& h) {
-  return network->decode(h);
 }
 
 torch::Tensor StochasticImpl::decoder_scale() const {

@@ -8,8 +8,7 @@
 
 #include <string>
 
-#include "models/model.h"
-#include "models/network.h"
+#include "models/network_model.h"
 
 namespace aezoo {
 
@@ -37,24 +36,13 @@ torch::Tensor scaled_nll(LikelihoodKind kind,
                          const torch::Tensor& x,
                          const torch::Tensor& scale);
 
-class StochasticImpl : public AutoencoderBase {
+class StochasticImpl : public NetworkModel {
  public:
   explicit StochasticImpl(StochasticOptions options);
 
   std::string type() const override {
     return "stochastic";
   }
-  int64_t code_dim() const override {
-    return options.network().latent_dim();
-  }
-  std::vector<int64_t> input_shape() const override {
-    return options.network().input_shape();
-  }
-  const Likelihood& likelihood() const override {
-    return likelihood_;
-  }
-  torch::Tensor encode(const torch::Tensor& x) override;
-  torch::Tensor decode_raw(const torch::Tensor& h) override;
   /// Terms {"recon": -log p_decoder(x | h), h ~ p_encoder(h | x) in training, h = f(x) in
   /// evaluation}; metric "decoder_scale" (mean learned scale) with learn_scale.
   ModelOutput compute(const torch::Tensor& x) override;
@@ -66,13 +54,9 @@ class StochasticImpl : public AutoencoderBase {
   void export_to(ScriptBuilder& builder) override;
   void pretty_print(std::ostream& stream) const override;
 
-  Network network{nullptr};
   /// learn_scale: sigma_d = min_scale + exp(scale_param_d), [*input_shape]; else undefined.
   torch::Tensor scale_param;
   StochasticOptions options;
-
- private:
-  Likelihood likelihood_;
 };
 TORCH_MODULE(Stochastic);
 

@@ -42,7 +42,7 @@ torch::Tensor laplace_from_uniform(const torch::Tensor& u) {
 }  // namespace
 
 VAEImpl::VAEImpl(VAEOptions options_)
-    : AutoencoderBase("VAE"), options(std::move(options_)), likelihood_(options.likelihood()) {
+    : NetworkModel("VAE", options_.likelihood()), options(std::move(options_)) {
   options.network(two_heads(options.network()));
   TORCH_CHECK(options.beta() >= 0, "beta must be >= 0, got ", options.beta());
   TORCH_CHECK(options.kl_samples() >= 1, "kl_samples must be >= 1, got ", options.kl_samples());
@@ -59,10 +59,6 @@ std::pair<torch::Tensor, torch::Tensor> VAEImpl::encode_distribution(const torch
 
 torch::Tensor VAEImpl::encode(const torch::Tensor& x) {
   return encode_distribution(x).first;
-}
-
-torch::Tensor VAEImpl::decode_raw(const torch::Tensor& h) {
-  return network->decode(h);
 }
 
 torch::Tensor VAEImpl::log_prior(const torch::Tensor& z) const {

@@ -16,8 +16,7 @@
 #include <string>
 #include <utility>
 
-#include "models/model.h"
-#include "models/network.h"
+#include "models/network_model.h"
 
 namespace aezoo {
 
@@ -44,25 +43,15 @@ struct VAEOptions {
   TORCH_ARG(int64_t, iwae_samples) = 50;
 };
 
-class VAEImpl : public AutoencoderBase {
+class VAEImpl : public NetworkModel {
  public:
   explicit VAEImpl(VAEOptions options);
 
   std::string type() const override {
     return "vae";
   }
-  int64_t code_dim() const override {
-    return options.network().latent_dim();
-  }
-  std::vector<int64_t> input_shape() const override {
-    return options.network().input_shape();
-  }
-  const Likelihood& likelihood() const override {
-    return likelihood_;
-  }
   /// The posterior mean mu(x), [N, code_dim].
   torch::Tensor encode(const torch::Tensor& x) override;
-  torch::Tensor decode_raw(const torch::Tensor& h) override;
   /// (mu, logvar) of q(z | x), each [N, code_dim].
   std::pair<torch::Tensor, torch::Tensor> encode_distribution(const torch::Tensor& x);
   /// Terms {"recon": -log p(x | z), "kl": beta * KL(q || p)}; metric {"elbo": -(recon + KL)}.
@@ -91,11 +80,7 @@ class VAEImpl : public AutoencoderBase {
   void export_to(ScriptBuilder& builder) override;
   void pretty_print(std::ostream& stream) const override;
 
-  Network network{nullptr};
   VAEOptions options;
-
- private:
-  Likelihood likelihood_;
 };
 TORCH_MODULE(VAE);
 
