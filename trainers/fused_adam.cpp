@@ -43,8 +43,17 @@ bool fusable(const torch::Tensor& p) {
          g.defined() && g.scalar_type() == torch::kFloat && g.is_contiguous() && !g.is_sparse();
 }
 
+// One step: the closure (if any) with gradients on, then the fused update of every
+// parameter with a gradient. Returns the closure's loss.
 template <typename Options, typename State>
-void fused_step(torch::optim::Optimizer& opt, bool decoupled) {
+torch::Tensor fused_step(torch::optim::Optimizer& opt,
+                         const torch::optim::Optimizer::LossClosure& closure,
+                         bool decoupled) {
+  torch::Tensor loss;
+  if (closure) {
+    at::AutoGradMode enable_grad(true);
+    loss = closure();
+  }
   torch::NoGradGuard no_grad;
   for (auto& group : opt.param_groups()) {
     auto& o = static_cast<Options&>(group.options());
@@ -71,6 +80,7 @@ void fused_step(torch::optim::Optimizer& opt, bool decoupled) {
                         t);
     }
   }
+  return loss;
 }
 
 template <typename Options>
@@ -126,25 +136,14 @@ void fused_adam_update(float* p,
 torch::Tensor FusedAdam::step(LossClosure closure) {
   if (!all_fusable<torch::optim::AdamOptions>(*this))
     return torch::optim::Adam::step(closure);
-  torch::Tensor loss;
-  if (closure) {
-    at::AutoGradMode enable_grad(true);
-    loss = closure();
-  }
-  fused_step<torch::optim::AdamOptions, torch::optim::AdamParamState>(*this, false);
-  return loss;
+  return fused_step<torch::optim::AdamOptions, torch::optim::AdamParamState>(*this, closure, false);
 }
 
 torch::Tensor FusedAdamW::step(LossClosure closure) {
   if (!all_fusable<torch::optim::AdamWOptions>(*this))
     return torch::optim::AdamW::step(closure);
-  torch::Tensor loss;
-  if (closure) {
-    at::AutoGradMode enable_grad(true);
-    loss = closure();
-  }
-  fused_step<torch::optim::AdamWOptions, torch::optim::AdamWParamState>(*this, true);
-  return loss;
+  return fused_step<torch::optim::AdamWOptions, torch::optim::AdamWParamState>(
+      *this, closure, true);
 }
 
 }  // namespace aezoo
