@@ -56,6 +56,7 @@ void read_data(ConfigNode& node, uint64_t experiment_seed, DataOptions& d) {
   }
   d.val_fraction = node.get_number("val_fraction", 0.1, Bound{0}, Bound{1, true});
   d.limit = node.get_int("limit", 0, 0);
+  d.train_limit = node.get_int("train_limit", 0, 0);
   // "" leaves the choice to the data set (unit for images, none otherwise).
   d.normalize = node.get_string("normalize", std::string());
   if (!is_one_of(d.normalize, {"", "unit", "standard", "none"})) {
@@ -145,6 +146,7 @@ std::string data_key_in(const std::string& message) {
                                       "dim",
                                       "val_fraction",
                                       "limit",
+                                      "train_limit",
                                       "header",
                                       "root"};
   auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };

@@ -340,6 +340,10 @@ Dataset load_dataset(const DataOptions& o) {
   if (o.limit < 0) {
     throw std::invalid_argument(fmt::format("data.limit must be >= 0 (0 = all), got {}", o.limit));
   }
+  if (o.train_limit < 0) {
+    throw std::invalid_argument(
+        fmt::format("data.train_limit must be >= 0 (0 = all), got {}", o.train_limit));
+  }
 
   Raw raw;
   if (o.dataset == "fashion_mnist" || o.dataset == "mnist" || o.dataset == "idx") {
@@ -364,11 +368,13 @@ Dataset load_dataset(const DataOptions& o) {
                     c10::toString(raw.train.x.scalar_type())));
   }
 
-  // limit, then the validation split.
+  // limit and train_limit, then the validation split.
   if (o.limit > 0) {
     raw.train = raw.train.head(o.limit);
     raw.test = raw.test.head(o.limit);
   }
+  if (o.train_limit > 0)
+    raw.train = raw.train.head(o.train_limit);
   const int64_t n = raw.train.size();
   const int64_t n_val = std::llround(o.val_fraction * static_cast<double>(n));
   if (n - n_val < 1) {

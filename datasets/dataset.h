@@ -48,6 +48,10 @@ struct DataOptions {
   double val_fraction = 0.1;
   /// Use only the first N training (and N test) examples; 0 = all. Default: 0.
   int64_t limit = 0;
+  /// Use only the first N training examples (train + val) and leave the test split whole, for
+  /// learning curves evaluated on one test set; 0 = all. With `limit` too, the smaller count
+  /// applies to train + val. Default: 0.
+  int64_t train_limit = 0;
   /// unit | standard | none. Default: unit for image data sets, none otherwise.
   std::string normalize;
   /// synthetic: number of points in total (split like the others). Default: 2000.
@@ -89,9 +93,10 @@ struct ManifoldTruth {
 /// table or a seeded 20% of the training table for csv, and the last 20% of the generated
 /// points for synthetic data (generated i.i.d., so this is a random split; the first 80% are
 /// train + validation). DataOptions::limit keeps the first `limit` examples of train+val and
-/// of test; then DataOptions::val_fraction of train+val (rounded to the nearest integer) is
-/// held out as `val` by a permutation seeded with DataOptions::seed. Train and val keep the
-/// file order of their examples.
+/// of test, DataOptions::train_limit the first `train_limit` of train+val only; then
+/// DataOptions::val_fraction of train+val (rounded to the nearest integer) is held out as `val` by
+/// a permutation seeded with DataOptions::seed. Train and val keep the file order of their
+/// examples.
 struct Dataset {
   /// The data set's name (DataOptions::dataset).
   std::string name;

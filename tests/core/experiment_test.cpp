@@ -160,7 +160,7 @@ const std::vector<BadCase>& bad_cases() {
        "output: {dir: out}\n",
        {},
        {"{file}:4: unknown key 'data.dim' (allowed: dataset, num_points, noise, val_fraction, "
-        "limit, normalize, seed)"}},
+        "limit, train_limit, normalize, seed)"}},
       {"wrong_type",
        "name: t\n"
        "model: {type: autoencoder}\n"
@@ -478,6 +478,7 @@ TEST(Experiment, DefaultsAreFilledInAndResolved) {
             "  noise: 0.05\n"
             "  val_fraction: 0.1\n"
             "  limit: 0\n"
+            "  train_limit: 0\n"
             "  normalize: \"\"\n"
             "  seed: 1\n"
             "model:\n"

@@ -276,6 +276,31 @@ TEST(DatasetTest, LimitKeepsFirstExamplesBeforeTheSplit) {
   EXPECT_THROW(load_dataset(o), std::invalid_argument);
 }
 
+TEST(DatasetTest, TrainLimitKeepsTheWholeTestSplit) {
+  FakeMnist m(200, 40);
+  DataOptions o = m.options();
+  o.train_limit = 50;
+  o.val_fraction = 0.2;
+  Dataset ds = load_dataset(o);
+  EXPECT_EQ(ds.train_x.size(0), 40);
+  EXPECT_EQ(ds.val_x.size(0), 10);
+  EXPECT_EQ(ds.test_x.size(0), 40);
+  const torch::Tensor ids =
+      (torch::cat({ds.train_x, ds.val_x}).select(1, 0).select(1, 0).select(1, 0) * 255).round();
+  EXPECT_LT(ids.max().item<float>(), 50.0f);
+  // With limit too, the smaller count applies to train + val; limit alone cuts the test split.
+  o.limit = 30;
+  ds = load_dataset(o);
+  EXPECT_EQ(ds.train_x.size(0) + ds.val_x.size(0), 30);
+  EXPECT_EQ(ds.test_x.size(0), 30);
+  o.limit = 0;
+  o.train_limit = 120;
+  ds = load_dataset(o);
+  EXPECT_EQ(ds.train_x.size(0) + ds.val_x.size(0), 120);
+  o.train_limit = -2;
+  EXPECT_THROW(load_dataset(o), std::invalid_argument);
+}
+
 TEST(DatasetTest, StandardNormalisationUsesTrainingStatisticsOnly) {
   // Float [N, 3] data whose test split has a very different distribution.
   TempDir dir;
