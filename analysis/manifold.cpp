@@ -122,6 +122,69 @@ torch::Tensor jacobian_tangents(AutoencoderBase& model, const torch::Tensor& x, 
   return singular_spectrum(j).directions.narrow(2, 0, dim).contiguous();
 }
 
+torch::Tensor decoder_jacobian(AutoencoderBase& model, const torch::Tensor& h) {
+  TORCH_CHECK(h.defined() && h.dim() == 2, "h must be a batch of codes [N, code_dim]");
+  EvalGuard guard(model);
+  torch::AutoGradMode enable(true);
+  const int64_t n = h.size(0), c = h.size(1);
+  const auto hin = h.detach().to(model_device(model), torch::kFloat32).requires_grad_(true);
+  const auto y = model.decode(hin).reshape({n, -1});
+  const int64_t d = y.size(1);
+  // u = J_g^T v is linear in v, so d(e_j^T u)/dv = J_g e_j: column j of every example's
+  // Jacobian by one backward pass through the backward graph.
+  const auto v = torch::zeros_like(y).requires_grad_(true);
+  const auto u = torch::autograd::grad({y},
+                                       {hin},
+                                       {v},
+                                       /*retain_graph=*/true,
+                                       /*create_graph=*/true,
+                                       /*allow_unused=*/true)[0];
+  std::vector<torch::Tensor> cols;
+  cols.reserve(c);
+  const auto ones = torch::ones({n}, y.options());
+  for (int64_t j = 0; j < c; ++j) {
+    torch::Tensor g;
+    if (u.defined() && u.requires_grad()) {
+      g = torch::autograd::grad({u.select(1, j)},
+                                {v},
+                                {ones},
+                                /*retain_graph=*/true,
+                                /*create_graph=*/false,
+                                /*allow_unused=*/true)[0];
+    }
+    cols.push_back(g.defined() ? g : torch::zeros({n, d}, y.options()));
+  }
+  return torch::stack(cols, 2).detach().to(h.device());
+}
+
+torch::Tensor reconstruction_tangents(AutoencoderBase& model, const torch::Tensor& x, int64_t dim) {
+  const auto jf = encoder_jacobian(model, x).to(torch::kFloat64);  // [N, c, D]
+  TORCH_CHECK(dim >= 1 && dim <= std::min(jf.size(1), jf.size(2)),
+              "tangent dimension must be in [1, min(code_dim, D)] = [1, ",
+              std::min(jf.size(1), jf.size(2)),
+              "], got ",
+              dim);
+  torch::Tensor h;
+  {
+    EvalGuard guard(model);
+    torch::NoGradGuard no_grad;
+    h = model.encode(x.detach().to(model_device(model), torch::kFloat32));
+  }
+  const auto jg = decoder_jacobian(model, h).to(jf.device(), torch::kFloat64);  // [N, D, c]
+  TORCH_CHECK(jg.size(1) == jf.size(2),
+              "the decoder's output has ",
+              jg.size(1),
+              " values per example but the input has ",
+              jf.size(2));
+  const auto [uf, sf, vfh] = torch::linalg_svd(jf, /*full_matrices=*/false);
+  (void)vfh;
+  const auto b = jg.matmul(uf * sf.unsqueeze(1));  // J_g U S, [N, D, r]
+  const auto [ub, sb, vbh] = torch::linalg_svd(b, /*full_matrices=*/false);
+  (void)sb;
+  (void)vbh;
+  return ub.narrow(2, 0, dim).contiguous().to(x.device(), x.scalar_type());
+}
+
 torch::Tensor nearest_neighbors(const torch::Tensor& queries,
                                 const torch::Tensor& reference,
                                 int64_t k,
@@ -241,6 +304,53 @@ torch::Tensor principal_angles(const torch::Tensor& a, const torch::Tensor& b) {
 
 torch::Tensor tangent_error_degrees(const torch::Tensor& estimate, const torch::Tensor& truth) {
   return std::get<0>(principal_angles(estimate, truth).max(-1)) * (180.0 / M_PI);
+}
+
+torch::Tensor nearest_other_points(const torch::Tensor& pool,
+                                   const torch::Tensor& members,
+                                   int64_t k) {
+  check_points(pool, "pool");
+  TORCH_CHECK(members.defined() && members.dim() == 1, "members must be indices [M]");
+  const int64_t n = pool.size(0);
+  TORCH_CHECK(k >= 1 && k <= n - 1,
+              "asked for ",
+              k,
+              " neighbours but the pool has only ",
+              n - 1,
+              " other points");
+  const auto idx = members.to(pool.device(), torch::kLong);
+  if (idx.numel() > 0) {
+    TORCH_CHECK(idx.min().item<int64_t>() >= 0 && idx.max().item<int64_t>() < n,
+                "member indices must lie in [0, ",
+                n,
+                ")");
+  }
+  const auto p = pool.detach().to(torch::kFloat64);
+  auto dist = torch::cdist(p.index_select(0, idx), p, 2.0, /*compute_mode=*/2);
+  dist.index_put_({torch::arange(idx.size(0), idx.options()), idx},
+                  std::numeric_limits<double>::infinity());
+  return std::get<1>(dist.topk(k, 1, /*largest=*/false, /*sorted=*/true));
+}
+
+torch::Tensor tangent_fit(const torch::Tensor& tangents, const torch::Tensor& displacements) {
+  TORCH_CHECK(tangents.defined() && tangents.dim() == 3, "tangents must be [M, D, d]");
+  TORCH_CHECK(displacements.defined() && displacements.dim() == 3 &&
+                  displacements.size(0) == tangents.size(0) &&
+                  displacements.size(2) == tangents.size(1),
+              "displacements must be [M, q, D] with M = ",
+              tangents.size(0),
+              " and D = ",
+              tangents.size(1));
+  const auto q = orthonormalize(tangents.to(torch::kFloat64));
+  const auto delta = displacements.to(q.device(), torch::kFloat64);
+  const auto along = delta.matmul(q).square().sum(-1);  // ||Q^T delta||^2, [M, q]
+  const auto total = delta.square().sum(-1);
+  const auto used = total > 0;
+  const auto ratio = torch::where(used, along / total.clamp_min(1e-300), torch::zeros_like(total));
+  const auto count = used.sum(1).to(torch::kFloat64);
+  return torch::where(count > 0,
+                      ratio.sum(1) / count.clamp_min(1),
+                      torch::full_like(count, std::numeric_limits<double>::quiet_NaN()));
 }
 
 }  // namespace aezoo

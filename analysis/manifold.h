@@ -57,6 +57,22 @@ SingularSpectrum singular_spectrum(const torch::Tensor& jacobians);
 /// Jacobian at each example: an orthonormal tangent estimate [N, D, dim].
 torch::Tensor jacobian_tangents(AutoencoderBase& model, const torch::Tensor& x, int64_t dim);
 
+/// The Jacobian of the decoder's mean g at each code of `h` [N, code_dim], [N, D, code_dim]
+/// with D the flattened example size: column j is the Jacobian-vector product J_g e_j, taken
+/// as the derivative in v of the vector-Jacobian product J_g^T v (double backward; one pass per
+/// code unit, batched over the examples). Evaluation mode, training flag restored; float32 on
+/// h's device.
+torch::Tensor decoder_jacobian(AutoencoderBase& model, const torch::Tensor& h);
+
+/// The leading `dim` (>= 1, <= min(code_dim, D)) left singular vectors of the reconstruction
+/// Jacobian dr/dx = J_g(f(x)) J_f(x) at each example, [N, D, dim] orthonormal, in x's dtype:
+/// the directions in which the reconstruction moves, the tangent plane of the learned manifold
+/// at r(x) (for an autoencoder with r a projection onto the data manifold, dr/dx is the
+/// projector onto its tangent plane and these coincide with jacobian_tangents). Computed
+/// without forming the D x D matrix: with J_f = U S V^T (thin), dr/dx = (J_g U S) V^T and V has
+/// orthonormal columns, so its left singular vectors are those of the [D, code_dim] J_g U S.
+torch::Tensor reconstruction_tangents(AutoencoderBase& model, const torch::Tensor& x, int64_t dim);
+
 // --- neighbours and local PCA ------------------------------------------------------------------
 
 /// Indices (int64) [M, k] of the k (>= 1) nearest points of `reference` [N, D] to each query
@@ -112,5 +128,25 @@ torch::Tensor principal_angles(const torch::Tensor& a, const torch::Tensor& b);
 /// is orthogonal to the true subspace. This is the subspace distance used in the tangent
 /// tables of `aezoo analyze tangents`.
 torch::Tensor tangent_error_degrees(const torch::Tensor& estimate, const torch::Tensor& truth);
+
+// --- tangents where the true manifold is unknown (image data) ----------------------------------
+
+/// Indices (int64) [M, k] of the k nearest other points of `pool` [N, D] to each of the
+/// points pool[members] (`members` int64 [M]), nearest first: a member is never its own
+/// neighbour (an exact duplicate of it elsewhere in the pool is). Throws c10::Error when
+/// k > N - 1 or a member index is out of range.
+torch::Tensor nearest_other_points(const torch::Tensor& pool,
+                                   const torch::Tensor& members,
+                                   int64_t k);
+
+/// How well a tangent estimate predicts where nearby data lies: for each point m, the mean
+/// over its displacements delta = x_neighbour - x_m ([M, q, D]) of ||P_m delta||^2 /
+/// ||delta||^2, with P_m the orthogonal projector onto the span of tangents[m] ([M, D, d],
+/// orthonormalised here); zero displacements are skipped (NaN where all are zero). [M] float64
+/// in [0, 1]: 1 when every displacement lies in the estimated tangent plane, d / D in
+/// expectation for a random plane.
+/// With neighbours held out from whatever produced the estimate this is a test-set score for
+/// tangent planes of data without a known manifold (fig. 14.10).
+torch::Tensor tangent_fit(const torch::Tensor& tangents, const torch::Tensor& displacements);
 
 }  // namespace aezoo

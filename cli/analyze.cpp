@@ -57,9 +57,17 @@ const char* kAnalyzeUsage =
     "  spectrum RUN_DIR... [--n 100] [--split test] -o FILE.csv\n"
     "      mean singular values of the encoder Jacobian, one column per run (fig. 14.10)\n"
     "  tangent-images RUN_DIR [--images 4] [--vectors 4] [--k 50] [--first 0] [--split test]\n"
-    "                 [--scale 3] -o FILE.png\n"
-    "      image data: per test image a row of local-PCA tangents and a row of encoder-\n"
-    "      Jacobian tangents, each after the input (fig. 14.10)\n"
+    "                 [--jacobian both] [--scale 3] -o FILE.png\n"
+    "      image data: per test image a row of local-PCA tangents, then rows of model\n"
+    "      tangents, each after the input: --jacobian encoder (right singular vectors of\n"
+    "      df/dx), reconstruction (left singular vectors of dr/dx) or both (fig. 14.10)\n"
+    "  tangent-fit RUN_DIR... [--vectors 5] [--k 50] [--n 200] [--neighbors 5]\n"
+    "              [--split test] [-o FILE.csv]\n"
+    "      data without a known manifold: the share (%) of the displacement from each of\n"
+    "      the first n points of the split to its nearest other points of the split (held\n"
+    "      out from training) that lies in each tangent estimate: encoder Jacobian,\n"
+    "      reconstruction Jacobian, local PCA of the run's k nearest training points,\n"
+    "      global PCA of its training set, a random plane (d / D); one row per run\n"
     "  isomap SOURCE [--k 10] [--n 1000] [--split train] [--trust-k 10] [-o FILE.csv]\n"
     "         [--edges FILE.csv]\n"
     "      kNN graph, geodesics, classical MDS; Spearman correlation with the true\n"
@@ -506,10 +514,41 @@ torch::Tensor direction_image(const torch::Tensor& v, const std::vector<int64_t>
   return (0.5 + 0.5 * v / peak).reshape(shape).to(torch::kFloat32);
 }
 
+/// Throws unless the run's model can give `vectors` tangent directions.
+void check_tangent_dim(const Source& s, int64_t vectors) {
+  const int64_t dims = s.data().train_x.numel() / std::max<int64_t>(s.data().train_x.size(0), 1);
+  const int64_t most = std::min(s.model().code_dim(), dims);
+  if (vectors > most) {
+    throw Error("--vectors " + std::to_string(vectors) + ": " + s.path + "'s " + s.model().type() +
+                " has a " + std::to_string(s.model().code_dim()) + "-D code, so at most " +
+                std::to_string(most) + " tangent directions");
+  }
+}
+
+/// Throws unless local PCA with k neighbours and `vectors` directions fits the training set.
+void check_local_pca(const Source& s, int64_t k, int64_t vectors) {
+  const int64_t n_train = s.data().train_x.size(0);
+  if (k > n_train) {
+    throw Error("--k " + std::to_string(k) + ": " + s.path + " has only " +
+                std::to_string(n_train) + " training points");
+  }
+  if (vectors > k) {
+    throw Error("--vectors " + std::to_string(vectors) + " exceeds --k " + std::to_string(k) +
+                ": local PCA of k points has at most k directions");
+  }
+}
+
 int cmd_tangent_images(const std::vector<std::string>& args) {
-  auto o = parse(
-      args,
-      {"--checkpoint", "--images", "--vectors", "--k", "--first", "--split", "--scale", "-o"});
+  auto o = parse(args,
+                 {"--checkpoint",
+                  "--images",
+                  "--vectors",
+                  "--k",
+                  "--first",
+                  "--split",
+                  "--scale",
+                  "--jacobian",
+                  "-o"});
   if (o.positional.size() != 1)
     throw UsageError("tangent-images needs one RUN_DIR");
   const int64_t images = o.integer("--images", 4, 1);
@@ -518,39 +557,136 @@ int cmd_tangent_images(const std::vector<std::string>& args) {
   const int64_t start = o.integer("--first", 0, 0);
   const int64_t scale = o.integer("--scale", 3, 1);
   const auto split = check_split(o.str("--split", "test"));
+  const auto which = o.str("--jacobian", "both");
+  if (which != "encoder" && which != "reconstruction" && which != "both") {
+    throw UsageError("--jacobian: expected encoder, reconstruction or both, got '" + which + "'");
+  }
   const auto out = o.output(true);
   Source s = load_source(o, o.positional[0], true);
   const auto& data = s.data();
   if (!data.is_image)
     throw Error(s.path + ": tangent-images needs image data");
+  check_tangent_dim(s, vectors);
   const auto all = split_x(s, split);
   if (start + images > all.size(0))
     throw UsageError("--first + --images exceeds the split size");
   const auto x = all.narrow(0, start, images);
-  const auto jac = jacobian_tangents(s.model(), x, vectors);  // [M, D, vectors]
+  check_local_pca(s, k, vectors);
   const auto pca = local_pca(flat_points(x),
                              flat_points(data.train_x),
                              k,
                              vectors,
                              /*exclude_self=*/false);
+  // Rows per image: local PCA first, then the model's estimates.
+  std::vector<std::pair<std::string, torch::Tensor>> rows = {{"local PCA", pca.directions}};
+  if (which != "reconstruction")
+    rows.emplace_back("encoder Jacobian", jacobian_tangents(s.model(), x, vectors));
+  if (which != "encoder")
+    rows.emplace_back("reconstruction Jacobian", reconstruction_tangents(s.model(), x, vectors));
   const auto inputs = data.denormalize(x).clamp(0, 1).to(torch::kFloat32);
   std::vector<torch::Tensor> tiles;
   for (int64_t i = 0; i < images; ++i) {
-    for (const auto* dirs : {&pca.directions, &jac}) {
+    for (const auto& row : rows) {
       tiles.push_back(inputs[i]);
       for (int64_t v = 0; v < vectors; ++v) {
-        tiles.push_back(direction_image((*dirs)[i].select(1, v), data.input_shape));
+        tiles.push_back(direction_image(row.second[i].select(1, v), data.input_shape));
       }
     }
   }
   const auto grid = make_grid(torch::stack(tiles), 1 + vectors, scale);
   write_png(out, grid);
-  const auto err = tangent_error_degrees(jac, pca.directions);
-  std::cout << "rows: per image, local PCA (k = " << k << ") then the " << s.model().type()
-            << " Jacobian; columns: the input, then " << vectors
-            << " leading tangent vectors. Largest principal angle between the two " << vectors
-            << "-D tangent estimates: mean " << fixed(err.mean().item<double>(), 1) << " degrees\n"
-            << out << "\n";
+  std::cout << "rows: per image, local PCA (k = " << k << ")";
+  for (size_t r = 1; r < rows.size(); ++r)
+    std::cout << ", the " << s.model().type() << "'s " << rows[r].first;
+  std::cout << "; columns: the input, then " << vectors << " leading tangent vectors\n";
+  for (size_t r = 1; r < rows.size(); ++r) {
+    const auto err = tangent_error_degrees(rows[r].second, pca.directions);
+    std::cout << "largest principal angle between local PCA and the " << rows[r].first
+              << " tangents: mean " << fixed(err.mean().item<double>(), 1) << " degrees\n";
+  }
+  std::cout << out << "\n";
+  return 0;
+}
+
+int cmd_tangent_fit(const std::vector<std::string>& args) {
+  auto o = parse(args, {"--checkpoint", "--vectors", "--k", "--n", "--neighbors", "--split", "-o"});
+  if (o.positional.empty())
+    throw UsageError("tangent-fit needs at least one RUN_DIR");
+  const int64_t vectors = o.integer("--vectors", 5, 1);
+  const int64_t k = o.integer("--k", 50, 2);
+  const int64_t n = o.integer("--n", 200, 1);
+  const int64_t neighbors = o.integer("--neighbors", 5, 1);
+  const auto split = check_split(o.str("--split", "test"));
+  if (split == "train") {
+    throw UsageError(
+        "--split train: the neighbours must be held out from training "
+        "(use val or test)");
+  }
+  const auto out = o.output(false);
+  const char* names[] = {"encoder", "reconstruction", "local_pca", "global_pca"};
+  std::cout << std::left << std::setw(28) << "run" << std::setw(14) << "model" << std::right
+            << std::setw(8) << "n_train" << std::setw(4) << "d";
+  for (const char* name : names)
+    std::cout << std::setw(17) << name;
+  std::cout << std::setw(8) << "random\n";
+  std::ostringstream csv;
+  csv << "run,model,n_train,d,k,points,neighbors";
+  for (const char* name : names)
+    csv << "," << name << "," << name << "_se";
+  csv << ",random\n" << std::setprecision(7);
+  for (const auto& dir : o.positional) {
+    Source s = load_source(o, dir, true);
+    check_tangent_dim(s, vectors);
+    check_local_pca(s, k, vectors);
+    const auto pool = split_x(s, split);
+    const auto flat = flat_points(pool);
+    if (neighbors > flat.size(0) - 1) {
+      throw Error("--neighbors " + std::to_string(neighbors) + ": " + s.path + "'s " + split +
+                  " split has only " + std::to_string(flat.size(0)) + " points");
+    }
+    const int64_t m = std::min(n, flat.size(0));
+    const int64_t dims = flat.size(1);
+    const auto members = torch::arange(m, torch::kLong);
+    const auto nb = nearest_other_points(flat, members, neighbors);
+    const auto fx = flat.narrow(0, 0, m);
+    const auto disp =
+        flat.index_select(0, nb.flatten()).view({m, neighbors, dims}) - fx.unsqueeze(1);
+    const auto x = pool.narrow(0, 0, m);
+    const auto train = flat_points(s.data().train_x);
+    const torch::Tensor fits[] = {
+        tangent_fit(jacobian_tangents(s.model(), x, vectors), disp),
+        tangent_fit(reconstruction_tangents(s.model(), x, vectors), disp),
+        tangent_fit(local_pca(fx, train, k, vectors).directions, disp),
+        tangent_fit(point_cloud_pca(train, vectors).directions.expand({m, dims, vectors}), disp)};
+    const double random = 100.0 * static_cast<double>(vectors) / static_cast<double>(dims);
+    const auto path = fs::path(dir).lexically_normal();
+    const auto name =
+        path.has_filename() ? path.filename().string() : path.parent_path().filename().string();
+    std::cout << std::left << std::setw(28) << name << std::setw(14) << s.model().type()
+              << std::right << std::setw(8) << train.size(0) << std::setw(4) << vectors;
+    csv << name << "," << s.model().type() << "," << train.size(0) << "," << vectors << "," << k
+        << "," << m << "," << neighbors;
+    for (const auto& fit : fits) {
+      const auto valid = fit.masked_select(fit.isnan().logical_not());
+      const double mean = 100.0 * valid.mean().item<double>();
+      const double se = valid.numel() > 1 ? 100.0 * valid.std().item<double>() /
+                                                std::sqrt(static_cast<double>(valid.numel()))
+                                          : 0.0;
+      std::cout << std::setw(10) << fixed(mean, 2) << " +-" << std::setw(4) << fixed(se, 2);
+      csv << "," << mean << "," << se;
+    }
+    std::cout << std::setw(8) << fixed(random, 2) << "\n";
+    csv << "," << random << "\n";
+  }
+  std::cout << "share (%) of the displacement from each of the first " << n << " " << split
+            << " points to its " << neighbors << " nearest other " << split
+            << " points that lies in the d-dimensional tangent estimate, mean +- standard "
+               "error over points; local PCA: the k = "
+            << k << " nearest training points of each run\n";
+  if (!out.empty()) {
+    write_file_atomic(out, csv.str());
+    std::cout << out << "\n";
+  }
   return 0;
 }
 
@@ -705,6 +841,8 @@ int analyze_main(const std::vector<std::string>& args) {
       return cmd_spectrum(args);
     if (sub == "tangent-images")
       return cmd_tangent_images(args);
+    if (sub == "tangent-fit")
+      return cmd_tangent_fit(args);
     if (sub == "isomap")
       return cmd_isomap(args);
     if (sub == "tiles")

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "idx_fixture.h"
 #include "test_util.h"
 
 using namespace aezoo;
@@ -106,6 +107,107 @@ TEST_F(AnalyzeCli, TangentsTableAndPerPointCsv) {
   const auto rows = lines(test::read_file(csv));
   EXPECT_EQ(rows[0], "x0,x1,jac0,jac1,pca0,pca1,true0,true1,err_jac,err_pca");
   EXPECT_EQ(rows.size(), 61u);  // the 60 test points of 300
+}
+
+TEST_F(AnalyzeCli, TangentFitTableAndCsv) {
+  const std::string csv = dir_->file("fit.csv");
+  Result r = run("analyze tangent-fit " + quote(run_dir_) +
+                     " --vectors 1 --k 10 --n 40 --neighbors 3 -o " + quote(csv),
+                 *dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto out = lines(r.out);
+  ASSERT_GE(out.size(), 3u);
+  EXPECT_NE(out[0].find("reconstruction"), std::string::npos) << out[0];
+  EXPECT_EQ(out[1].rfind("run", 0), 0u) << out[1];
+  const auto rows = lines(test::read_file(csv));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0],
+            "run,model,n_train,d,k,points,neighbors,encoder,encoder_se,reconstruction,"
+            "reconstruction_se,local_pca,local_pca_se,global_pca,global_pca_se,random");
+  // run,denoising,n_train,1,10,40,3, then four (mean, se) pairs in percent, then 100 d / D.
+  std::vector<std::string> f;
+  std::istringstream row(rows[1]);
+  for (std::string v; std::getline(row, v, ',');)
+    f.push_back(v);
+  ASSERT_EQ(f.size(), 16u) << rows[1];
+  EXPECT_EQ(f[0], "run");
+  EXPECT_EQ(f[1], "denoising");
+  EXPECT_EQ(f[4], "10");
+  EXPECT_EQ(f[5], "40");
+  for (size_t i = 7; i < 15; i += 2) {
+    const double share = std::stod(f[i]);
+    EXPECT_GE(share, 0.0) << f[i];
+    EXPECT_LE(share, 100.0) << f[i];
+  }
+  EXPECT_DOUBLE_EQ(std::stod(f[15]), 50.0);  // one direction of two
+  // On the noisy circle the held-out neighbours lie mostly along the local PCA tangent: more
+  // than a random line takes of them (50%), by several standard errors.
+  EXPECT_GT(std::stod(f[11]), std::stod(f[15]) + 3 * std::stod(f[12])) << rows[1];
+
+  r = run("analyze tangent-fit " + quote(run_dir_) + " --vectors 3", *dir_);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("at most 2 tangent directions"), std::string::npos) << r.err;
+  r = run("analyze tangent-fit " + quote(run_dir_) + " --split train", *dir_);
+  EXPECT_EQ(r.status, 2);  // a usage error
+  EXPECT_NE(r.err.find("held out"), std::string::npos) << r.err;
+  r = run("analyze tangent-fit " + quote(run_dir_) + " --vectors 1 --k 5000", *dir_);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("training points"), std::string::npos) << r.err;
+}
+
+TEST(AnalyzeCliImages, TangentImagesAndFitOnAnImageRun) {
+  // A contractive autoencoder on random 10x10 IDX images: the fig. 14.10 commands end to end.
+  test::TempDir dir;
+  torch::manual_seed(7);
+  test::write_random_idx_set(dir, 120, 30, 10);
+  const std::string exp = dir.file("img.yaml"), out = dir.file("run");
+  test::write_file(exp,
+                   test::idx_experiment(dir,
+                                        "idx_tangents",
+                                        "{type: contractive, latent_dim: 6, hidden: [16], "
+                                        "activation: sigmoid, code_activation: sigmoid, "
+                                        "likelihood: bernoulli}",
+                                        "{epochs: 1, batch_size: 30}",
+                                        out));
+  Result r = run("train " + quote(exp) + " --quiet", dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+
+  const std::string png = dir.file("t.png");
+  r = run("analyze tangent-images " + quote(out) + " --images 2 --vectors 3 --k 10 --scale 1 -o " +
+              quote(png),
+          dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("encoder Jacobian"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("reconstruction Jacobian"), std::string::npos) << r.out;
+  const std::string bytes = test::read_file(png);
+  ASSERT_GT(bytes.size(), 24u);
+  EXPECT_EQ(bytes.substr(1, 3), "PNG");
+  // make_grid: 4 columns (input + 3) and 2 images x 3 rows (local PCA, encoder,
+  // reconstruction) of 10-pixel tiles with 2-pixel gaps: 50 x 74 pixels (IHDR, big-endian).
+  auto be32 = [&](size_t at) {
+    return (static_cast<unsigned char>(bytes[at]) << 24) |
+           (static_cast<unsigned char>(bytes[at + 1]) << 16) |
+           (static_cast<unsigned char>(bytes[at + 2]) << 8) |
+           static_cast<unsigned char>(bytes[at + 3]);
+  };
+  EXPECT_EQ(be32(16), 4u * 12 + 2);
+  EXPECT_EQ(be32(20), 6u * 12 + 2);
+  r = run("analyze tangent-images " + quote(out) + " --jacobian encoder --k 10 -o " + quote(png),
+          dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("reconstruction Jacobian"), std::string::npos) << r.out;
+  r = run("analyze tangent-images " + quote(out) + " --jacobian decoder -o " + quote(png), dir);
+  EXPECT_EQ(r.status, 2);  // a usage error
+  EXPECT_NE(r.err.find("--jacobian"), std::string::npos) << r.err;
+
+  r = run("analyze tangent-fit " + quote(out) + " --vectors 3 --k 10 --n 10 --neighbors 4", dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto table = lines(r.out);
+  ASSERT_GE(table.size(), 2u);
+  EXPECT_EQ(table[1].rfind("run", 0), 0u) << table[1];
+  EXPECT_NE(table[1].find("contractive"), std::string::npos) << table[1];
+  EXPECT_NE(table[1].find("3.00"), std::string::npos) << table[1];  // random: 100 * 3 / 100
 }
 
 TEST_F(AnalyzeCli, SpectrumIsomapTilesAndPoints) {

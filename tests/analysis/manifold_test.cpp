@@ -21,11 +21,12 @@ Autoencoder linear_model(const torch::Tensor& w_enc,
                          const torch::Tensor& b_enc,
                          const torch::Tensor& w_dec,
                          const torch::Tensor& b_dec,
-                         Activation code_activation = Activation::identity) {
+                         Activation code_activation = Activation::identity,
+                         LikelihoodKind likelihood = LikelihoodKind::gaussian) {
   const int64_t k = w_enc.size(0), d = w_enc.size(1);
   Autoencoder m(
       AutoencoderOptions(NetworkOptions({d}, k).hidden({}).code_activation(code_activation))
-          .likelihood(LikelihoodOptions().kind(LikelihoodKind::gaussian))
+          .likelihood(LikelihoodOptions().kind(likelihood))
           .type("linear_autoencoder"));
   torch::NoGradGuard no_grad;
   auto params = m->named_parameters();
@@ -159,6 +160,112 @@ TEST(EncoderJacobian, TangentOfLinearEncoderIsLeadingRightSingularVector) {
   auto spectrum = singular_spectrum(encoder_jacobian(*m, x));
   EXPECT_TRUE(torch::allclose(spectrum.values[0], torch::tensor({3.0f, 0.5f}), 1e-5, 1e-5));
   EXPECT_THROW(jacobian_tangents(*m, x, 3), c10::Error);
+}
+
+TEST(DecoderJacobian, MatchesClosedFormOfASigmoidDecoder) {
+  torch::manual_seed(4);
+  auto w_dec = torch::randn({5, 3});
+  auto b_dec = torch::randn({5});
+  auto m = linear_model(torch::randn({3, 5}),
+                        torch::zeros({3}),
+                        w_dec,
+                        b_dec,
+                        Activation::identity,
+                        LikelihoodKind::bernoulli);
+  auto h = torch::randn({4, 3});
+  m->train();
+  const auto j = decoder_jacobian(*m, h);
+  EXPECT_TRUE(m->is_training()) << "the training flag must be restored";
+  ASSERT_EQ(j.sizes(), (std::vector<int64_t>{4, 5, 3}));
+  // The Bernoulli decoder's mean is sigmoid(W h + b): d/dh = diag(s (1 - s)) W.
+  const auto sig = torch::sigmoid(h.matmul(w_dec.t()) + b_dec);
+  const auto expected = (sig * (1 - sig)).unsqueeze(2) * w_dec.unsqueeze(0);
+  EXPECT_TRUE(torch::allclose(j, expected, 1e-5, 1e-6)) << (j - expected).abs().max();
+}
+
+TEST(ReconstructionTangents, AgreeWithTheSvdOfTheExplicitJacobian) {
+  // A nonlinear model: tanh code, sigmoid decoder. The reference is dr/dx built row by row
+  // (one backward pass per output) and decomposed as a whole D x D matrix.
+  torch::manual_seed(5);
+  const int64_t d = 6, c = 3, n = 5;
+  auto m = linear_model(torch::randn({c, d}),
+                        torch::randn({c}),
+                        torch::randn({d, c}),
+                        torch::randn({d}),
+                        Activation::tanh,
+                        LikelihoodKind::bernoulli);
+  auto x = torch::randn({n, d});
+  const auto xin = x.clone().requires_grad_(true);
+  const auto r = m->forward(xin);
+  std::vector<torch::Tensor> rows;
+  for (int64_t i = 0; i < d; ++i) {
+    rows.push_back(torch::autograd::grad({r.select(1, i).sum()}, {xin}, {}, true)[0]);
+  }
+  const auto jr = torch::stack(rows, 1).to(torch::kFloat64);  // [n, D, D]
+  const auto [u, s, vh] = torch::linalg_svd(jr, false);
+  for (int64_t dim = 1; dim <= c; ++dim) {
+    const auto t = reconstruction_tangents(*m, x, dim);
+    ASSERT_EQ(t.sizes(), (std::vector<int64_t>{n, d, dim}));
+    const auto err = tangent_error_degrees(t, u.narrow(2, 0, dim));
+    EXPECT_LT(err.max().item<double>(), 0.05) << "dim " << dim;
+    // Orthonormal columns.
+    const auto gram = t.transpose(1, 2).matmul(t);
+    EXPECT_TRUE(torch::allclose(gram, torch::eye(dim).expand({n, dim, dim}), 1e-5, 1e-5));
+  }
+  EXPECT_THROW(reconstruction_tangents(*m, x, c + 1), c10::Error);
+}
+
+TEST(ReconstructionTangents, LinearAutoencoderGivesTheEncoderPlane) {
+  // W = 3 u1 v1^T + 0.5 u2 v2^T and decoder W^T: dr/dx = W^T W = 9 v1 v1^T + 0.25 v2 v2^T.
+  auto v1 = torch::tensor({1.0, 2.0, 2.0}) / 3.0;
+  auto v2 = torch::tensor({2.0, 1.0, -2.0}) / 3.0;
+  auto u1 = torch::tensor({0.6, 0.8}), u2 = torch::tensor({-0.8, 0.6});
+  auto w = (3.0 * torch::outer(u1, v1) + 0.5 * torch::outer(u2, v2)).to(torch::kFloat32);
+  auto m = linear_model(w, torch::zeros({2}), w.t(), torch::zeros({3}));
+  auto x = torch::randn({4, 3});
+  auto truth = v1.view({1, 3, 1}).expand({4, 3, 1});
+  EXPECT_LT(tangent_error_degrees(reconstruction_tangents(*m, x, 1), truth).max().item<double>(),
+            1e-3);
+}
+
+TEST(TangentFit, ClosedFormShares) {
+  // Tangent e1 in R^3 (given as 2 e1: the basis is orthonormalised first).
+  auto t = torch::tensor({2.0, 0.0, 0.0}).view({1, 3, 1});
+  // (1, 1, 0): half its squared length along e1; (0, 0, 2): none; (3, 0, 0): all; zero: skipped.
+  auto disp =
+      torch::tensor({1.0, 1.0, 0.0, 0.0, 0.0, 2.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0}).view({1, 4, 3});
+  EXPECT_NEAR(tangent_fit(t, disp).item<double>(), (0.5 + 0.0 + 1.0) / 3.0, 1e-12);
+  // Only zero displacements: undefined.
+  EXPECT_TRUE(std::isnan(tangent_fit(t, torch::zeros({1, 2, 3})).item<double>()));
+  // A plane containing every displacement explains all of it.
+  auto plane = torch::tensor({1.0, 0.0, 0.0, 1.0, 0.0, 0.0}).view({1, 3, 2});
+  auto in_plane = torch::tensor({1.0, 2.0, 0.0, -3.0, 0.5, 0.0}).view({1, 2, 3});
+  EXPECT_NEAR(tangent_fit(plane, in_plane).item<double>(), 1.0, 1e-12);
+  EXPECT_THROW(tangent_fit(t, torch::zeros({1, 2, 4})), c10::Error);
+}
+
+TEST(TangentFit, RandomPlaneExplainsDOverDOfIsotropicDisplacements) {
+  torch::manual_seed(6);
+  const int64_t m = 400, d = 40, k = 4;
+  auto t = torch::randn({m, d, k}, torch::kFloat64);
+  auto disp = torch::randn({m, 8, d}, torch::kFloat64);
+  // E[share] = k / D for isotropic displacements; the mean of 3200 Beta(2, 18) draws has
+  // standard deviation about 0.001.
+  EXPECT_NEAR(tangent_fit(t, disp).mean().item<double>(), 0.1, 0.006);
+}
+
+TEST(NearestOtherPoints, ExcludesTheMemberButNotItsDuplicate) {
+  // Points 0 and 1 coincide; 2 and 3 lie at 1 and 3 on a line.
+  auto pool = torch::tensor({0.0, 0.0, 1.0, 3.0}).view({4, 1});
+  auto nb = nearest_other_points(pool, torch::tensor({0L, 2L, 3L}), 2);
+  ASSERT_EQ(nb.sizes(), (std::vector<int64_t>{3, 2}));
+  EXPECT_EQ(nb[0][0].item<int64_t>(), 1);  // the duplicate, at distance 0
+  EXPECT_EQ(nb[0][1].item<int64_t>(), 2);
+  EXPECT_NE(nb[1][0].item<int64_t>(), 2);
+  EXPECT_NE(nb[1][1].item<int64_t>(), 2);
+  EXPECT_EQ(nb[2][0].item<int64_t>(), 2);
+  EXPECT_THROW(nearest_other_points(pool, torch::tensor({0L}), 4), c10::Error);
+  EXPECT_THROW(nearest_other_points(pool, torch::tensor({4L}), 1), c10::Error);
 }
 
 TEST(ReconstructionField, IdentityModelGivesZeroField) {

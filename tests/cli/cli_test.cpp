@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "core/json.h"
-#include "datasets/idx.h"
+#include "idx_fixture.h"
 #include "test_util.h"
 
 using namespace aezoo;
@@ -60,20 +60,6 @@ std::string circle_experiment(const std::string& out_dir, int epochs = 2) {
          "output:\n"
          "  dir: " +
          out_dir + "\n";
-}
-
-/// Small MNIST-like IDX files (gzip) of random 12x12 images.
-void write_image_idx(const test::TempDir& dir, int64_t n_train, int64_t n_test) {
-  auto imgs = [](int64_t n) {
-    return torch::randint(0, 256, {n, 12, 12}, torch::TensorOptions().dtype(torch::kUInt8));
-  };
-  auto labels = [](int64_t n) {
-    return torch::randint(0, 10, {n}, torch::TensorOptions().dtype(torch::kUInt8));
-  };
-  write_idx(dir.file("train-images-idx3-ubyte.gz"), imgs(n_train), true);
-  write_idx(dir.file("train-labels-idx1-ubyte.gz"), labels(n_train), true);
-  write_idx(dir.file("t10k-images-idx3-ubyte.gz"), imgs(n_test), true);
-  write_idx(dir.file("t10k-labels-idx1-ubyte.gz"), labels(n_test), true);
 }
 
 void expect_one_error_line(const Result& r, const std::vector<std::string>& fragments) {
@@ -189,17 +175,14 @@ TEST(Cli, TrainEvalExportOnSyntheticData) {
 
 TEST(Cli, ImageRunWritesAReconstructionGrid) {
   test::TempDir dir;
-  write_image_idx(dir, 200, 40);
+  test::write_random_idx_set(dir, 200, 40);
   const std::string exp = dir.file("img.yaml"), out = dir.file("run");
   test::write_file(exp,
-                   "name: idx_test\n"
-                   "data: {dataset: idx, root: " +
-                       dir.path().string() +
-                       "}\n"
-                       "model: {type: conv_autoencoder, latent_dim: 4, channels: [4, 8]}\n"
-                       "trainer: {epochs: 1, batch_size: 50}\n"
-                       "output: {dir: " +
-                       out + "}\n");
+                   test::idx_experiment(dir,
+                                        "idx_test",
+                                        "{type: conv_autoencoder, latent_dim: 4, channels: [4, 8]}",
+                                        "{epochs: 1, batch_size: 50}",
+                                        out));
   auto r = run("train " + quote(exp) + " --quiet", dir);
   ASSERT_EQ(r.status, 0) << r.err;
   const std::string png = out + "/reconstructions.png";
