@@ -52,7 +52,8 @@ const char* kAnalyzeUsage =
     "  tangents RUN_DIR... [--k 10] [--split test] [--n 0] [-o FILE.csv]\n"
     "      largest principal angle (degrees) between the true tangent of a synthetic\n"
     "      manifold and (a) the leading right singular vectors of the encoder Jacobian,\n"
-    "      (b) local PCA of the k nearest training points; one table row per run;\n"
+    "      (b) the leading left singular vectors of the reconstruction Jacobian dr/dx,\n"
+    "      (c) local PCA of the k nearest training points; one table row per run;\n"
     "      -o (one run): per-point tangents (figs. 14.6, 14.10)\n"
     "  spectrum RUN_DIR... [--n 100] [--split test] -o FILE.csv\n"
     "      mean singular values of the encoder Jacobian, one column per run (fig. 14.10)\n"
@@ -412,7 +413,8 @@ int cmd_tangents(const std::vector<std::string>& args) {
   std::cout << std::left << std::setw(11) << "manifold" << std::right << std::setw(8) << "n_train"
             << "  " << std::left << std::setw(25) << "model" << std::right << std::setw(5) << "code"
             << std::setw(6) << "k" << std::setw(15) << "jacobian_deg" << std::setw(15)
-            << "local_pca_deg" << std::setw(11) << "(median)" << std::setw(11) << "(median)"
+            << "recon_deg" << std::setw(15) << "local_pca_deg" << std::setw(11) << "(median)"
+            << std::setw(11) << "(median)" << std::setw(11) << "(median)"
             << "\n";
   for (const auto& dir : o.positional) {
     Source s = load_source(o, dir, true);
@@ -426,20 +428,23 @@ int cmd_tangents(const std::vector<std::string>& args) {
     const auto reference = flat_points(s.data().train_x);
     const auto tangents = first(truth.tangents, n);
     const auto jac = jacobian_tangents(s.model(), x, dim);
+    const auto rec = reconstruction_tangents(s.model(), x, dim);
     // On the training split a point is not its own neighbour.
     const auto pca =
         split == "train"
             ? LocalPCA{first(local_pca(reference, reference, k, dim, true).directions, n), {}, {}}
             : local_pca(flat_points(x), reference, k, dim, /*exclude_self=*/false);
     const auto err_jac = tangent_error_degrees(jac, tangents);
+    const auto err_rec = tangent_error_degrees(rec, tangents);
     const auto err_pca = tangent_error_degrees(pca.directions, tangents);
     std::cout << std::left << std::setw(11) << s.data().name << std::right << std::setw(8)
               << reference.size(0) << "  " << std::left << std::setw(25) << s.model().type()
-              << std::right << std::setw(5) << s.model().code_dim() << std::setw(6) << k
-              << std::setw(15) << fixed(err_jac.mean().item<double>(), 2) << std::setw(15)
-              << fixed(err_pca.mean().item<double>(), 2) << std::setw(11)
-              << fixed(err_jac.median().item<double>(), 2) << std::setw(11)
-              << fixed(err_pca.median().item<double>(), 2) << "\n";
+              << std::right << std::setw(5) << s.model().code_dim() << std::setw(6) << k;
+    for (const auto* err : {&err_jac, &err_rec, &err_pca})
+      std::cout << std::setw(15) << fixed(err->mean().item<double>(), 2);
+    for (const auto* err : {&err_jac, &err_rec, &err_pca})
+      std::cout << std::setw(11) << fixed(err->median().item<double>(), 2);
+    std::cout << "\n";
     if (!out.empty()) {
       Csv csv;
       csv.add("x", flat_points(x));
@@ -448,6 +453,8 @@ int cmd_tangents(const std::vector<std::string>& args) {
       csv.add("true", tangents.transpose(1, 2));
       csv.add("err_jac", err_jac, true);
       csv.add("err_pca", err_pca, true);
+      csv.add("rec", rec.transpose(1, 2));  // appended: older scripts read the columns above
+      csv.add("err_rec", err_rec, true);
       csv.write(out);
     }
   }

@@ -105,7 +105,7 @@ TEST_F(AnalyzeCli, TangentsTableAndPerPointCsv) {
   EXPECT_NE(out[0].find("jacobian_deg"), std::string::npos);
   EXPECT_EQ(out[1].rfind("circle", 0), 0u) << out[1];
   const auto rows = lines(test::read_file(csv));
-  EXPECT_EQ(rows[0], "x0,x1,jac0,jac1,pca0,pca1,true0,true1,err_jac,err_pca");
+  EXPECT_EQ(rows[0], "x0,x1,jac0,jac1,pca0,pca1,true0,true1,err_jac,err_pca,rec0,rec1,err_rec");
   EXPECT_EQ(rows.size(), 61u);  // the 60 test points of 300
 }
 
