@@ -68,7 +68,8 @@ const char* kAnalyzeUsage =
     "      the first n points of the split to its nearest other points of the split (held\n"
     "      out from training) that lies in each tangent estimate: encoder Jacobian,\n"
     "      reconstruction Jacobian, local PCA of the run's k nearest training points,\n"
-    "      global PCA of its training set, a random plane (d / D); one row per run\n"
+    "      global PCA of its training set, the paired difference reconstruction minus\n"
+    "      local PCA, a random plane (d / D); one row per run\n"
     "  isomap SOURCE [--k 10] [--n 1000] [--split train] [--trust-k 10] [-o FILE.csv]\n"
     "         [--edges FILE.csv]\n"
     "      kNN graph, geodesics, classical MDS; Spearman correlation with the true\n"
@@ -630,7 +631,8 @@ int cmd_tangent_fit(const std::vector<std::string>& args) {
         "(use val or test)");
   }
   const auto out = o.output(false);
-  const char* names[] = {"encoder", "reconstruction", "local_pca", "global_pca"};
+  // The last column is paired: reconstruction minus local PCA at each point.
+  const char* names[] = {"encoder", "reconstruction", "local_pca", "global_pca", "rec_minus_pca"};
   std::cout << std::left << std::setw(28) << "run" << std::setw(14) << "model" << std::right
             << std::setw(8) << "n_train" << std::setw(4) << "d";
   for (const char* name : names)
@@ -660,11 +662,14 @@ int cmd_tangent_fit(const std::vector<std::string>& args) {
         flat.index_select(0, nb.flatten()).view({m, neighbors, dims}) - fx.unsqueeze(1);
     const auto x = pool.narrow(0, 0, m);
     const auto train = flat_points(s.data().train_x);
+    const auto rec = tangent_fit(reconstruction_tangents(s.model(), x, vectors), disp);
+    const auto pca = tangent_fit(local_pca(fx, train, k, vectors).directions, disp);
     const torch::Tensor fits[] = {
         tangent_fit(jacobian_tangents(s.model(), x, vectors), disp),
-        tangent_fit(reconstruction_tangents(s.model(), x, vectors), disp),
-        tangent_fit(local_pca(fx, train, k, vectors).directions, disp),
-        tangent_fit(point_cloud_pca(train, vectors).directions.expand({m, dims, vectors}), disp)};
+        rec,
+        pca,
+        tangent_fit(point_cloud_pca(train, vectors).directions.expand({m, dims, vectors}), disp),
+        rec - pca};
     const double random = 100.0 * static_cast<double>(vectors) / static_cast<double>(dims);
     const auto path = fs::path(dir).lexically_normal();
     const auto name =
@@ -689,7 +694,9 @@ int cmd_tangent_fit(const std::vector<std::string>& args) {
             << " points to its " << neighbors << " nearest other " << split
             << " points that lies in the d-dimensional tangent estimate, mean +- standard "
                "error over points; local PCA: the k = "
-            << k << " nearest training points of each run\n";
+            << k
+            << " nearest training points of each run; rec_minus_pca: reconstruction minus "
+               "local PCA at each point (paired)\n";
   if (!out.empty()) {
     write_file_atomic(out, csv.str());
     std::cout << out << "\n";

@@ -123,13 +123,15 @@ TEST_F(AnalyzeCli, TangentFitTableAndCsv) {
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0],
             "run,model,n_train,d,k,points,neighbors,encoder,encoder_se,reconstruction,"
-            "reconstruction_se,local_pca,local_pca_se,global_pca,global_pca_se,random");
-  // run,denoising,n_train,1,10,40,3, then four (mean, se) pairs in percent, then 100 d / D.
+            "reconstruction_se,local_pca,local_pca_se,global_pca,global_pca_se,rec_minus_pca,"
+            "rec_minus_pca_se,random");
+  // run,denoising,n_train,1,10,40,3, then four (mean, se) pairs in percent, the paired
+  // difference (mean, se), then 100 d / D.
   std::vector<std::string> f;
   std::istringstream row(rows[1]);
   for (std::string v; std::getline(row, v, ',');)
     f.push_back(v);
-  ASSERT_EQ(f.size(), 16u) << rows[1];
+  ASSERT_EQ(f.size(), 18u) << rows[1];
   EXPECT_EQ(f[0], "run");
   EXPECT_EQ(f[1], "denoising");
   EXPECT_EQ(f[4], "10");
@@ -139,10 +141,12 @@ TEST_F(AnalyzeCli, TangentFitTableAndCsv) {
     EXPECT_GE(share, 0.0) << f[i];
     EXPECT_LE(share, 100.0) << f[i];
   }
-  EXPECT_DOUBLE_EQ(std::stod(f[15]), 50.0);  // one direction of two
+  // The paired difference is the difference of the two means.
+  EXPECT_NEAR(std::stod(f[15]), std::stod(f[9]) - std::stod(f[11]), 1e-4) << rows[1];
+  EXPECT_DOUBLE_EQ(std::stod(f[17]), 50.0);  // one direction of two
   // On the noisy circle the held-out neighbours lie mostly along the local PCA tangent: more
   // than a random line takes of them (50%), by several standard errors.
-  EXPECT_GT(std::stod(f[11]), std::stod(f[15]) + 3 * std::stod(f[12])) << rows[1];
+  EXPECT_GT(std::stod(f[11]), std::stod(f[17]) + 3 * std::stod(f[12])) << rows[1];
 
   r = run("analyze tangent-fit " + quote(run_dir_) + " --vectors 3", *dir_);
   EXPECT_EQ(r.status, 1);
