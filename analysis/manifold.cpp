@@ -9,11 +9,6 @@ namespace aezoo {
 
 namespace {
 
-torch::Device model_device(AutoencoderBase& model) {
-  const auto params = model.parameters();
-  return params.empty() ? torch::Device(torch::kCPU) : params.front().device();
-}
-
 /// Puts a model in evaluation mode for its lifetime and restores the training flag after.
 class EvalGuard {
  public:
@@ -112,14 +107,27 @@ SingularSpectrum singular_spectrum(const torch::Tensor& jacobians) {
   return {s.to(jacobians.scalar_type()), vh.transpose(1, 2).to(jacobians.scalar_type())};
 }
 
-torch::Tensor jacobian_tangents(AutoencoderBase& model, const torch::Tensor& x, int64_t dim) {
-  const auto j = encoder_jacobian(model, x);
-  TORCH_CHECK(dim >= 1 && dim <= std::min(j.size(1), j.size(2)),
+namespace {
+/// Throws unless 1 <= dim <= min(code_dim, D) for an encoder Jacobian [N, code_dim, D].
+void check_tangent_dim(const torch::Tensor& encoder_jac, int64_t dim) {
+  TORCH_CHECK(encoder_jac.defined() && encoder_jac.dim() == 3,
+              "expected encoder Jacobians [N, code_dim, D]");
+  const int64_t most = std::min(encoder_jac.size(1), encoder_jac.size(2));
+  TORCH_CHECK(dim >= 1 && dim <= most,
               "tangent dimension must be in [1, min(code_dim, D)] = [1, ",
-              std::min(j.size(1), j.size(2)),
+              most,
               "], got ",
               dim);
-  return singular_spectrum(j).directions.narrow(2, 0, dim).contiguous();
+}
+}  // namespace
+
+torch::Tensor jacobian_tangents(AutoencoderBase& model, const torch::Tensor& x, int64_t dim) {
+  return jacobian_tangents(encoder_jacobian(model, x), dim);
+}
+
+torch::Tensor jacobian_tangents(const torch::Tensor& encoder_jac, int64_t dim) {
+  check_tangent_dim(encoder_jac, dim);
+  return singular_spectrum(encoder_jac).directions.narrow(2, 0, dim).contiguous();
 }
 
 torch::Tensor decoder_jacobian(AutoencoderBase& model, const torch::Tensor& h) {
@@ -158,12 +166,15 @@ torch::Tensor decoder_jacobian(AutoencoderBase& model, const torch::Tensor& h) {
 }
 
 torch::Tensor reconstruction_tangents(AutoencoderBase& model, const torch::Tensor& x, int64_t dim) {
-  const auto jf = encoder_jacobian(model, x).to(torch::kFloat64);  // [N, c, D]
-  TORCH_CHECK(dim >= 1 && dim <= std::min(jf.size(1), jf.size(2)),
-              "tangent dimension must be in [1, min(code_dim, D)] = [1, ",
-              std::min(jf.size(1), jf.size(2)),
-              "], got ",
-              dim);
+  return reconstruction_tangents(model, x, encoder_jacobian(model, x), dim);
+}
+
+torch::Tensor reconstruction_tangents(AutoencoderBase& model,
+                                      const torch::Tensor& x,
+                                      const torch::Tensor& encoder_jac,
+                                      int64_t dim) {
+  check_tangent_dim(encoder_jac, dim);
+  const auto jf = encoder_jac.to(torch::kFloat64);  // [N, c, D]
   torch::Tensor h;
   {
     EvalGuard guard(model);

@@ -56,6 +56,8 @@ SingularSpectrum singular_spectrum(const torch::Tensor& jacobians);
 /// The leading `dim` (>= 1, <= min(code_dim, D)) right singular vectors of the encoder
 /// Jacobian at each example: an orthonormal tangent estimate [N, D, dim].
 torch::Tensor jacobian_tangents(AutoencoderBase& model, const torch::Tensor& x, int64_t dim);
+/// The same from encoder Jacobians [N, code_dim, D] already computed (encoder_jacobian).
+torch::Tensor jacobian_tangents(const torch::Tensor& encoder_jac, int64_t dim);
 
 /// The Jacobian of the decoder's mean g at each code of `h` [N, code_dim], [N, D, code_dim]
 /// with D the flattened example size: column j is the Jacobian-vector product J_g e_j, taken
@@ -72,6 +74,12 @@ torch::Tensor decoder_jacobian(AutoencoderBase& model, const torch::Tensor& h);
 /// without forming the D x D matrix: with J_f = U S V^T (thin), dr/dx = (J_g U S) V^T and V has
 /// orthonormal columns, so its left singular vectors are those of the [D, code_dim] J_g U S.
 torch::Tensor reconstruction_tangents(AutoencoderBase& model, const torch::Tensor& x, int64_t dim);
+/// The same with the encoder Jacobian `encoder_jac` = encoder_jacobian(model, x) already
+/// computed (callers that also want jacobian_tangents compute it once).
+torch::Tensor reconstruction_tangents(AutoencoderBase& model,
+                                      const torch::Tensor& x,
+                                      const torch::Tensor& encoder_jac,
+                                      int64_t dim);
 
 // --- neighbours and local PCA ------------------------------------------------------------------
 

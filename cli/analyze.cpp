@@ -428,8 +428,9 @@ int cmd_tangents(const std::vector<std::string>& args) {
     const auto x = first(split_x(s, split), n);
     const auto reference = flat_points(s.data().train_x);
     const auto tangents = first(truth.tangents, n);
-    const auto jac = jacobian_tangents(s.model(), x, dim);
-    const auto rec = reconstruction_tangents(s.model(), x, dim);
+    const auto jf = encoder_jacobian(s.model(), x);
+    const auto jac = jacobian_tangents(jf, dim);
+    const auto rec = reconstruction_tangents(s.model(), x, jf, dim);
     // On the training split a point is not its own neighbour.
     const auto pca =
         split == "train"
@@ -587,10 +588,12 @@ int cmd_tangent_images(const std::vector<std::string>& args) {
                              /*exclude_self=*/false);
   // Rows per image: local PCA first, then the model's estimates.
   std::vector<std::pair<std::string, torch::Tensor>> rows = {{"local PCA", pca.directions}};
+  const auto jf = encoder_jacobian(s.model(), x);
   if (which != "reconstruction")
-    rows.emplace_back("encoder Jacobian", jacobian_tangents(s.model(), x, vectors));
+    rows.emplace_back("encoder Jacobian", jacobian_tangents(jf, vectors));
   if (which != "encoder")
-    rows.emplace_back("reconstruction Jacobian", reconstruction_tangents(s.model(), x, vectors));
+    rows.emplace_back("reconstruction Jacobian",
+                      reconstruction_tangents(s.model(), x, jf, vectors));
   const auto inputs = data.denormalize(x).clamp(0, 1).to(torch::kFloat32);
   std::vector<torch::Tensor> tiles;
   for (int64_t i = 0; i < images; ++i) {
@@ -662,10 +665,11 @@ int cmd_tangent_fit(const std::vector<std::string>& args) {
         flat.index_select(0, nb.flatten()).view({m, neighbors, dims}) - fx.unsqueeze(1);
     const auto x = pool.narrow(0, 0, m);
     const auto train = flat_points(s.data().train_x);
-    const auto rec = tangent_fit(reconstruction_tangents(s.model(), x, vectors), disp);
+    const auto jf = encoder_jacobian(s.model(), x);
+    const auto rec = tangent_fit(reconstruction_tangents(s.model(), x, jf, vectors), disp);
     const auto pca = tangent_fit(local_pca(fx, train, k, vectors).directions, disp);
     const torch::Tensor fits[] = {
-        tangent_fit(jacobian_tangents(s.model(), x, vectors), disp),
+        tangent_fit(jacobian_tangents(jf, vectors), disp),
         rec,
         pca,
         tangent_fit(point_cloud_pca(train, vectors).directions.expand({m, dims, vectors}), disp),

@@ -200,8 +200,7 @@ int run_sample(const SampleArgs& a) {
   const std::string out =
       !a.output.empty() ? a.output
                         : (fs::path(a.run_dir) / (image ? "samples.png" : "samples.csv")).string();
-  const auto params = model.parameters();
-  const torch::Device device = params.empty() ? torch::Device(torch::kCPU) : params[0].device();
+  const torch::Device device = model_device(model);
   model.eval();
 
   // Start: N(mean, diag(std^2)) of the (normalised) training split, seeded.

@@ -35,12 +35,6 @@ std::string checkpoint_path(const std::string& dir, const std::string& which) {
   return (fs::path(dir) / "checkpoints" / (which + ".pt")).string();
 }
 
-/// Where the model's parameters live (CPU for a model without parameters).
-torch::Device model_device(torch::nn::Module& model) {
-  const auto params = model.parameters();
-  return params.empty() ? torch::Device(torch::kCPU) : params.front().device();
-}
-
 }  // namespace
 
 Json run_metadata(const LoadedExperiment& loaded) {

@@ -23,6 +23,11 @@ torch::Tensor AutoencoderBase::score(const torch::Tensor& x) {
   TORCH_CHECK(false, "model '", type(), "' has no score estimate (has_score() is false)");
 }
 
+torch::Device model_device(const torch::nn::Module& model, torch::Device fallback) {
+  const auto params = model.parameters();
+  return params.empty() ? fallback : params.front().device();
+}
+
 void add_default_forward(ScriptBuilder& builder) {
   if (builder.has_method("forward"))
     return;

@@ -97,4 +97,8 @@ using ModelPtr = std::shared_ptr<AutoencoderBase>;
 /// Adds `forward(x) = decode(encode(x))` to `builder` when the model did not define forward.
 void add_default_forward(ScriptBuilder& builder);
 
+/// Where a module's parameters live: the device of its first parameter, or `fallback` for a
+/// module without parameters.
+torch::Device model_device(const torch::nn::Module& model, torch::Device fallback = torch::kCPU);
+
 }  // namespace aezoo

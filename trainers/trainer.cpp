@@ -43,12 +43,6 @@ uint64_t shuffle_seed(uint64_t seed) {
   return z ^ (z >> 31);
 }
 
-torch::Device model_device(const torch::nn::Module& model, torch::Device fallback) {
-  for (const auto& p : model.parameters())
-    return p.device();
-  return fallback;
-}
-
 // Sums of "loss", the terms and the metrics of a model over examples, kept on the device and
 // read once (one synchronisation per epoch, not one per term per step).
 class Accumulator {
